@@ -1,0 +1,551 @@
+"""Find label issues in multi-label data with one-vs-rest confident learning.
+
+Every class is treated as its own binary problem ("is class k present?"), as in
+Thyagarajan et al. (2023), and confident learning (Northcutt et al., 2021) runs
+on all of those binary problems at once: the arrays here are ``(n_samples,
+n_classes)`` and every step is a column-wise NumPy operation, so there is no
+Python loop over samples, and a loop over classes only where a selection needs
+a per-class count.
+
+Notation used throughout: ``Y`` is the boolean given-label indicator and ``P``
+the predicted probability that each class is present.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from skcleanml._labels import check_labels, check_pred_probs
+from skcleanml._scoring import (
+    class_label_quality_scores,
+    confident_thresholds,
+    label_quality_scores,
+)
+
+FILTERS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_self_confidence",
+    "low_normalized_margin",
+)
+RANKINGS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+
+# Tolerance under which a probability still counts as reaching its class
+# threshold, so that float noise in the threshold (a mean) does not matter.
+_THRESHOLD_TOLERANCE = 1e-6
+
+
+@validate_params(
+    {"labels": ["array-like", "sparse matrix"], "pred_probs": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def compute_confident_joint(labels, pred_probs):
+    """Estimate the one-vs-rest confident joint of every class.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+            (n_samples, n_classes)
+        Given labels: class-index lists or a 0/1 indicator matrix.
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present.
+
+    Returns
+    -------
+    confident_joint : ndarray of shape (n_classes, 2, 2), dtype=int64
+        ``confident_joint[k, g, t]`` counts examples whose given label for class
+        ``k`` is ``g`` (0 absent, 1 present) and whose true label is confidently
+        ``t``, calibrated so that each row sums to the number of examples given
+        ``g`` (Northcutt et al., 2021, Eq. 2-3).
+
+    Examples
+    --------
+    >>> from skcleanml import compute_confident_joint
+    >>> labels = [[0], [0], [], [], [0]]
+    >>> pred_probs = [[0.9], [0.8], [0.2], [0.1], [0.1]]
+    >>> compute_confident_joint(labels, pred_probs)[0]
+    array([[2, 0],
+           [1, 2]])
+    """
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
+    return _confident_joint(Y, P)
+
+
+def _confident_joint(Y, P):
+    counts = _raw_confident_joint(Y, P)
+    # Every class keeps at least one confidently correct example, so that a
+    # row is never all zero and calibration never divides by zero.
+    diagonal = counts[:, [0, 1], [0, 1]]
+    counts[:, [0, 1], [0, 1]] = np.maximum(diagonal, 1)
+    return _calibrate(counts, Y)
+
+
+def _confident_guess(Y, P):
+    """Confidently-true binary label per entry: 0, 1, or -1 when not confident."""
+    thresholds = confident_thresholds(Y, P) - _THRESHOLD_TOLERANCE
+    confident_present = P >= thresholds[1]
+    confident_absent = (1 - P) >= thresholds[0]
+    # When both are confident the larger probability wins; ties go to absent.
+    guess = np.where(confident_present, 1, -1).astype(np.int8)
+    guess[confident_absent & ~(confident_present & (P > 1 - P))] = 0
+    return guess
+
+
+def _raw_confident_joint(Y, P):
+    guess = _confident_guess(Y, P)
+    counts = np.empty((Y.shape[1], 2, 2), dtype=np.int64)
+    for given in (0, 1):
+        in_row = Y if given else ~Y
+        for true in (0, 1):
+            counts[:, given, true] = (in_row & (guess == true)).sum(axis=0)
+    return counts
+
+
+def _calibrate(counts, Y):
+    """Scale each row to its given-label count, then round keeping row totals."""
+    n_present = Y.sum(axis=0)
+    label_counts = np.stack([Y.shape[0] - n_present, n_present], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = counts / counts.sum(axis=2, keepdims=True) * label_counts[..., None]
+        scaled = scaled / scaled.sum(axis=(1, 2), keepdims=True) * Y.shape[0]
+    return round_preserving_row_totals(np.nan_to_num(scaled))
+
+
+def round_preserving_row_totals(matrices):
+    """Round rows of 2-wide float matrices to integers, keeping each row's total.
+
+    Each row total is rounded to the nearest integer. When rounding both entries
+    falls one short of it, the entry rounded down the most goes up (the last
+    one on ties); when it overshoots, the entry rounded up the most goes down
+    (the first one on ties).
+
+    Parameters
+    ----------
+    matrices : ndarray of shape (..., 2)
+        Non-negative floats.
+
+    Returns
+    -------
+    rounded : ndarray of shape (..., 2), dtype=int64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml._filter import round_preserving_row_totals
+    >>> round_preserving_row_totals(np.array([[0.5, 0.5], [2.4, 3.4], [1.5, 1.5]]))
+    array([[0, 1],
+           [2, 4],
+           [1, 2]])
+    """
+    rounded = np.round(matrices)
+    missing = np.round(matrices.sum(axis=-1)) - rounded.sum(axis=-1)
+    loss = matrices - rounded
+    absorb = np.where(
+        missing > 0, loss[..., 1] >= loss[..., 0], loss[..., 1] < loss[..., 0]
+    )
+    absorb = absorb.astype(np.intp)
+    fix = np.take_along_axis(rounded, absorb[..., None], axis=-1)[..., 0] + missing
+    np.put_along_axis(rounded, absorb[..., None], fix[..., None], axis=-1)
+    return rounded.astype(np.int64)
+
+
+def prune_counts(confident_joint, *, frac_noise=1.0, min_examples_per_class=1):
+    """How many examples to prune from each given binary label of each class.
+
+    Starts from the confident joint's off-diagonal counts (examples given
+    label ``g`` but confidently of the other label), lowers them so that at
+    least ``min_examples_per_class`` examples stay with each given label, and
+    keeps a fraction ``frac_noise`` of them (Northcutt et al., 2021, Sec. 3.2).
+
+    Returns
+    -------
+    by_noise_rate : ndarray of shape (n_classes, 2), dtype=int64
+        ``by_noise_rate[k, g]``: the fraction of the noise count, rounded down.
+    by_class : ndarray of shape (n_classes, 2), dtype=int64
+        The same rounded up: what remains once the examples that stay are
+        rounded down.
+    """
+    given_counts = confident_joint.sum(axis=2).astype(np.float64)
+    diagonal = confident_joint[:, [0, 1], [0, 1]].astype(np.float64)
+    off = given_counts - diagonal
+    kept = np.maximum(diagonal, min_examples_per_class)
+    # Taking examples away from the noise count of a given label, so that the
+    # kept count reaches the minimum; the noise count never goes below zero.
+    off = np.maximum(off - (kept - diagonal), 0)
+    reduced = off * frac_noise
+    kept = kept + (off - reduced)
+    by_noise_rate = np.floor(reduced)
+    by_class = np.round(kept + reduced) - np.floor(kept)
+    return by_noise_rate.astype(np.int64), by_class.astype(np.int64)
+
+
+def flag_lowest(key, group, counts):
+    """Flag, in each column, the ``counts[k]`` entries of ``group`` with lowest key.
+
+    The cut-off is found with ``np.partition``, O(n_samples) per column. Only
+    when the cut-off value is tied and the tie must be split does the column
+    fall back to NumPy's default ``argsort``, so that ties are split the same
+    way as a sort-based implementation (and so identically to cleanlab).
+
+    Parameters
+    ----------
+    key : ndarray of shape (n_samples, n_classes)
+    group : ndarray of shape (n_samples, n_classes), dtype=bool
+        Entries eligible in each column.
+    counts : ndarray of shape (n_classes,), dtype=int
+        How many entries to flag per column (capped at the group's size).
+
+    Returns
+    -------
+    flags : ndarray of shape (n_samples, n_classes), dtype=bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml._filter import flag_lowest
+    >>> key = np.array([[0.3], [0.1], [0.2], [0.1]])
+    >>> flag_lowest(key, np.array([[True], [True], [True], [False]]), [2]).ravel()
+    array([False,  True,  True, False])
+    """
+    flags = np.zeros(key.shape, dtype=bool)
+    for k in np.flatnonzero(np.asarray(counts) > 0):
+        rows = np.flatnonzero(group[:, k])
+        flags[rows[_lowest(key[rows, k], int(counts[k]))], k] = True
+    return flags
+
+
+def _lowest(values, count):
+    """Indices (or a mask) of the ``count`` lowest values, ties split by argsort."""
+    if count >= values.size:
+        return slice(None)
+    cutoff = np.partition(values, count - 1)[count - 1]
+    chosen = values < cutoff
+    n_tied = np.count_nonzero(values == cutoff)
+    if np.count_nonzero(chosen) + n_tied == count:
+        return chosen | (values == cutoff)
+    return np.argsort(values)[:count]
+
+
+def class_label_issues(
+    Y,
+    P,
+    *,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+):
+    """Per-class issue mask from validated inputs (boolean ``Y``, float ``P``)."""
+    # The model disagrees with an annotation when it gives the other binary
+    # label strictly more probability (a 0.5 tie is no disagreement).
+    disagrees = np.where(Y, P < 1 - P, 1 - P < P)
+    if filter_by == "predicted_neq_given":
+        return disagrees
+    if filter_by in (
+        "confident_learning",
+        "low_self_confidence",
+        "low_normalized_margin",
+    ):
+        guess = _confident_guess(Y, P)
+        issues = (guess >= 0) & (guess != Y) & disagrees
+        if filter_by != "confident_learning":
+            # As many issues as confident learning finds, but the lowest-scored
+            # annotations of each class, whatever their given label.
+            method = filter_by.removeprefix("low_")
+            key = class_label_quality_scores(Y, P, method)
+            issues = flag_lowest(key, np.ones_like(Y), issues.sum(axis=0))
+    else:
+        if confident_joint is None:
+            confident_joint = _confident_joint(Y, P)
+        counts = prune_counts(
+            confident_joint,
+            frac_noise=frac_noise,
+            min_examples_per_class=min_examples_per_class,
+        )
+        issues = _prune(Y, P, filter_by, *counts, num_to_remove_per_class)
+    # An annotation the model agrees with is never an issue.
+    return issues & disagrees
+
+
+def _prune(Y, P, filter_by, noise_counts, class_counts, num_to_remove_per_class):
+    given = np.where(Y, P, 1 - P)
+    by_class = by_noise_rate = None
+    if filter_by in ("prune_by_class", "both"):
+        if num_to_remove_per_class is not None:
+            class_counts = np.broadcast_to(
+                np.asarray(num_to_remove_per_class)[:, None], class_counts.shape
+            )
+        by_class = _flag_per_given_label(given, Y, class_counts)
+    if filter_by in ("prune_by_noise_rate", "both"):
+        margin = given - np.where(Y, 1 - P, P)
+        by_noise_rate = _flag_per_given_label(margin, Y, noise_counts)
+    if by_class is None:
+        return by_noise_rate
+    if by_noise_rate is None:
+        return by_class
+    return by_class & by_noise_rate
+
+
+def _flag_per_given_label(key, Y, counts):
+    return flag_lowest(key, Y, counts[:, 1]) | flag_lowest(key, ~Y, counts[:, 0])
+
+
+_FILTER_CONSTRAINTS = {
+    "labels": ["array-like", "sparse matrix"],
+    "pred_probs": ["array-like"],
+    "filter_by": [StrOptions(set(FILTERS))],
+    "frac_noise": [Interval(Real, 0, 1, closed="right")],
+    "num_to_remove_per_class": ["array-like", None],
+    "min_examples_per_class": [Interval(Integral, 0, None, closed="left")],
+    "confident_joint": ["array-like", None],
+}
+
+
+@validate_params(_FILTER_CONSTRAINTS, prefer_skip_nested_validation=True)
+def find_label_issues_per_class(
+    labels,
+    pred_probs,
+    *,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+):
+    """Find which class annotation of which example is likely wrong.
+
+    Each class is a binary problem (present or absent) solved with confident
+    learning (Northcutt et al., 2021), as proposed for multi-label data by
+    Thyagarajan et al. (2023).
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+            (n_samples, n_classes)
+        Given labels: class-index lists (``[[0], [0, 2], []]``) or a 0/1
+        indicator matrix.
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present; rows need
+        not sum to 1.
+    filter_by : {"prune_by_noise_rate", "prune_by_class", "both", \
+            "confident_learning", "predicted_neq_given", "low_self_confidence", \
+            "low_normalized_margin"}, default="prune_by_noise_rate"
+        How annotations are chosen, per class and given binary label:
+
+        - "prune_by_noise_rate": as many as the confident joint's noise count,
+          those with the largest margin towards the other label;
+        - "prune_by_class": as many, those with the lowest self-confidence;
+        - "both": flagged by both of the above;
+        - "confident_learning": the off-diagonal of the confident joint;
+        - "predicted_neq_given": the model gives the other label more
+          probability;
+        - "low_self_confidence", "low_normalized_margin": as many as
+          "confident_learning" finds in the class, those with the lowest
+          score.
+
+        Whatever the filter, an annotation the model agrees with is never
+        flagged.
+    frac_noise : float, default=1.0
+        Fraction in (0, 1] of the estimated noise count to flag (prune
+        filters only).
+    num_to_remove_per_class : array-like of shape (n_classes,), default=None
+        For "prune_by_class" and "both": how many annotations of each given
+        binary label of each class to flag, instead of the estimate.
+    min_examples_per_class : int, default=1
+        Each given binary label of each class keeps at least this many
+        examples unflagged (prune filters only).
+    confident_joint : array-like of shape (n_classes, 2, 2), default=None
+        A precomputed one-vs-rest confident joint, see
+        :func:`compute_confident_joint`.
+
+    Returns
+    -------
+    per_class_issues : ndarray of shape (n_samples, n_classes), dtype=bool
+        True where the given presence or absence of a class looks wrong.
+
+    See Also
+    --------
+    find_label_issues : Which examples have any wrong annotation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml import find_label_issues_per_class
+    >>> labels = [[0], [0], [0], [], [], [0]]
+    >>> pred_probs = np.array([[0.9], [0.8], [0.9], [0.1], [0.2], [0.1]])
+    >>> find_label_issues_per_class(labels, pred_probs).ravel()
+    array([False, False, False, False, False,  True])
+    """
+    Y, P = _check_inputs(labels, pred_probs)
+    return class_label_issues(
+        Y,
+        P,
+        filter_by=filter_by,
+        frac_noise=frac_noise,
+        num_to_remove_per_class=_check_num_to_remove(num_to_remove_per_class, Y),
+        min_examples_per_class=min_examples_per_class,
+        confident_joint=_check_confident_joint(confident_joint, Y),
+    )
+
+
+@validate_params(
+    {
+        **_FILTER_CONSTRAINTS,
+        "return_indices_ranked_by": [StrOptions(set(RANKINGS)), None],
+        "rank_by_kwargs": [dict, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def find_label_issues(
+    labels,
+    pred_probs,
+    *,
+    filter_by="prune_by_noise_rate",
+    return_indices_ranked_by=None,
+    rank_by_kwargs=None,
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+):
+    """Find the examples whose set of labels is likely wrong.
+
+    An example is flagged when any of its class annotations is flagged by
+    one-vs-rest confident learning (Northcutt et al., 2021; Thyagarajan et al.,
+    2023); see :func:`find_label_issues_per_class` for the filters.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+            (n_samples, n_classes)
+        Given labels: class-index lists (``[[0], [0, 2], []]``) or a 0/1
+        indicator matrix.
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present; rows need
+        not sum to 1.
+    filter_by : str, default="prune_by_noise_rate"
+        One of the filters of :func:`find_label_issues_per_class`.
+    return_indices_ranked_by : {None, "self_confidence", "normalized_margin", \
+            "confidence_weighted_entropy"}, default=None
+        None returns a boolean mask; otherwise the indices of the flagged
+        examples, worst first, ranked by :func:`get_label_quality_scores` with
+        this ``method``.
+    rank_by_kwargs : dict, default=None
+        Extra arguments of :func:`get_label_quality_scores` used for the
+        ranking (``adjust_pred_probs``, ``aggregator_kwargs``).
+    frac_noise : float, default=1.0
+        Fraction in (0, 1] of the estimated noise count to flag.
+    num_to_remove_per_class : array-like of shape (n_classes,), default=None
+        See :func:`find_label_issues_per_class`.
+    min_examples_per_class : int, default=1
+        See :func:`find_label_issues_per_class`.
+    confident_joint : array-like of shape (n_classes, 2, 2), default=None
+        A precomputed one-vs-rest confident joint.
+
+    Returns
+    -------
+    label_issues : ndarray
+        A boolean mask of shape (n_samples,), or, with
+        ``return_indices_ranked_by``, the flagged indices sorted by increasing
+        label quality score (ties keep index order).
+
+    See Also
+    --------
+    get_label_quality_scores : The score used for ranking.
+
+    References
+    ----------
+    .. [1] Northcutt, Jiang and Chuang (2021). "Confident Learning: Estimating
+       Uncertainty in Dataset Labels". JAIR 70.
+    .. [2] Thyagarajan, Snorrason, Northcutt and Mueller (2023). "Identifying
+       Incorrect Annotations in Multi-Label Classification Data".
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml import find_label_issues
+    >>> labels = [[0], [0, 1], [1], [], [0], [1]]
+    >>> pred_probs = np.array([[0.9, 0.1], [0.8, 0.9], [0.1, 0.8],
+    ...                        [0.1, 0.2], [0.1, 0.9], [0.2, 0.7]])
+    >>> find_label_issues(labels, pred_probs)
+    array([False, False, False, False,  True, False])
+    >>> find_label_issues(labels, pred_probs,
+    ...                   return_indices_ranked_by="self_confidence")
+    array([4])
+    """
+    rank_by_kwargs = _check_rank_by_kwargs(rank_by_kwargs)
+    mask = find_label_issues_per_class(
+        labels,
+        pred_probs,
+        filter_by=filter_by,
+        frac_noise=frac_noise,
+        num_to_remove_per_class=num_to_remove_per_class,
+        min_examples_per_class=min_examples_per_class,
+        confident_joint=confident_joint,
+    ).any(axis=1)
+    if return_indices_ranked_by is None:
+        return mask
+    Y, P = _check_inputs(labels, pred_probs)
+    scores = label_quality_scores(
+        Y, P, method=return_indices_ranked_by, **rank_by_kwargs
+    )
+    return rank_issues(mask, scores)
+
+
+def rank_issues(mask, scores):
+    """Indices where ``mask`` is True, by increasing score, ties by index."""
+    indices = np.flatnonzero(mask)
+    return indices[np.argsort(scores[indices], kind="stable")]
+
+
+def _check_inputs(labels, pred_probs):
+    P = check_pred_probs(pred_probs)
+    return check_labels(labels, P.shape[1], n_samples=P.shape[0]), P
+
+
+def _check_num_to_remove(num_to_remove_per_class, Y):
+    if num_to_remove_per_class is None:
+        return None
+    counts = np.asarray(num_to_remove_per_class)
+    if (
+        counts.shape != (Y.shape[1],)
+        or counts.dtype.kind not in "iu"
+        or (counts < 0).any()
+    ):
+        raise ValueError(
+            "num_to_remove_per_class must hold one non-negative integer per "
+            f"class ({Y.shape[1]}), got {num_to_remove_per_class!r}."
+        )
+    return counts
+
+
+def _check_confident_joint(confident_joint, Y):
+    if confident_joint is None:
+        return None
+    joint = np.asarray(confident_joint)
+    if joint.shape != (Y.shape[1], 2, 2) or joint.dtype.kind not in "iuf":
+        raise ValueError(
+            "confident_joint must be an array of shape (n_classes, 2, 2) = "
+            f"({Y.shape[1]}, 2, 2), got shape {joint.shape}."
+        )
+    if (joint < 0).any() or not np.isfinite(joint).all():
+        raise ValueError("confident_joint must hold non-negative finite counts.")
+    return joint
+
+
+def _check_rank_by_kwargs(rank_by_kwargs):
+    if rank_by_kwargs is None:
+        return {}
+    unknown = set(rank_by_kwargs) - {"adjust_pred_probs", "aggregator_kwargs"}
+    if unknown:
+        raise ValueError(
+            "rank_by_kwargs accepts the keys 'adjust_pred_probs' and "
+            f"'aggregator_kwargs', got {sorted(unknown)}."
+        )
+    return rank_by_kwargs

@@ -1,0 +1,239 @@
+"""Label formats in and out: class-index lists <-> indicator matrices, validation.
+
+One rule for every public entry point: a Python list (or tuple) of lists holds
+class indices, ``[[0], [0, 2], []]``; a 2-D array, a scipy sparse matrix or a
+pandas DataFrame is a 0/1 indicator of shape ``(n_samples, n_classes)``.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def check_pred_probs(pred_probs, *, name="pred_probs"):
+    """Validate predicted probabilities and return them as a float array.
+
+    Parameters
+    ----------
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Predicted probability of each class being present; rows need not sum
+        to 1.
+    name : str, default="pred_probs"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    pred_probs : ndarray of shape (n_samples, n_classes)
+        float32 input stays float32, anything else becomes float64. The input is
+        never modified; no copy is made when none is needed.
+
+    Examples
+    --------
+    >>> from skcleanml._labels import check_pred_probs
+    >>> check_pred_probs([[1, 0], [0.5, 0.5]]).dtype
+    dtype('float64')
+    """
+    if sp.issparse(pred_probs):
+        raise TypeError(f"{name} must be a dense array, got a sparse matrix.")
+    try:
+        array = np.asarray(pred_probs)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular 2-D array: {exc}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold numbers, got an array of dtype {array.dtype}."
+        )
+    if array.dtype != np.float32:
+        array = array.astype(np.float64, copy=False)
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_classes), "
+            f"got an array with {array.ndim} dimension(s)."
+        )
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(
+            f"{name} must have at least one sample and one class, got shape "
+            f"{array.shape}."
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must not contain NaN or infinity.")
+    if array.min() < 0 or array.max() > 1:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got values in "
+            f"[{array.min():g}, {array.max():g}]."
+        )
+    return array
+
+
+def is_class_index_lists(labels):
+    """Return True when ``labels`` is in the class-index (list of lists) format."""
+    if isinstance(labels, np.ndarray):
+        return labels.dtype == object and labels.ndim == 1
+    return isinstance(labels, list | tuple)
+
+
+def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
+    """Validate multi-label labels and return a dense boolean indicator matrix.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+            (n_samples, n_classes)
+        Class-index lists (``[[0], [0, 2], []]``) or a 0/1 indicator matrix
+        (numpy array, scipy sparse matrix or pandas DataFrame).
+    n_classes : int
+        Number of classes, usually ``pred_probs.shape[1]``.
+    n_samples : int, default=None
+        Expected number of samples; checked when given.
+    name : str, default="labels"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    indicator : ndarray of shape (n_samples, n_classes), dtype=bool
+        A new array; the input is never modified.
+
+    Examples
+    --------
+    >>> from skcleanml._labels import check_labels
+    >>> check_labels([[0], [0, 2], []], n_classes=3).astype(int)
+    array([[1, 0, 0],
+           [1, 0, 1],
+           [0, 0, 0]])
+    """
+    if labels is None:
+        raise ValueError(f"{name} must not be None.")
+    if is_class_index_lists(labels):
+        indicator = int2onehot(labels, n_classes, name=name)
+    else:
+        indicator = _check_indicator(labels, n_classes, name=name)
+    if n_samples is not None and indicator.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {indicator.shape[0]} samples but pred_probs has "
+            f"{n_samples}; they must describe the same examples."
+        )
+    if indicator.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one sample.")
+    return indicator
+
+
+def _check_indicator(labels, n_classes, *, name):
+    if sp.issparse(labels):
+        values = labels.data
+        shape = labels.shape
+    else:
+        if hasattr(labels, "to_numpy"):  # pandas DataFrame
+            labels = labels.to_numpy()
+        labels = np.asarray(labels)
+        values, shape = labels, labels.shape
+    if len(shape) != 2:
+        raise ValueError(
+            f"{name} must be a list of lists of class indices or a 2-D 0/1 "
+            f"indicator of shape (n_samples, n_classes), got an array with "
+            f"{len(shape)} dimension(s)."
+        )
+    if shape[1] != n_classes:
+        raise ValueError(
+            f"{name} is an indicator with {shape[1]} columns but there are "
+            f"{n_classes} classes (pred_probs.shape[1]); they must match."
+        )
+    values = np.asarray(values)
+    if values.dtype.kind not in "biuf" or not np.isin(values, (0, 1)).all():
+        raise ValueError(
+            f"{name} must be a 0/1 indicator matrix; found values other than 0 and 1."
+        )
+    if sp.issparse(labels):
+        return labels.toarray().astype(bool)
+    return labels.astype(bool)
+
+
+def int2onehot(labels, K, *, name="labels"):
+    """Convert class-index lists to a 0/1 indicator matrix.
+
+    Parameters
+    ----------
+    labels : list of lists of int
+        ``labels[i]`` lists the classes of example ``i``; duplicates are allowed
+        and counted once.
+    K : int
+        Number of classes.
+    name : str, default="labels"
+        Argument name used in error messages.
+
+    Returns
+    -------
+    onehot : ndarray of shape (n_samples, K), dtype=bool
+        Use ``.astype(int)`` for 0/1 integers.
+
+    Examples
+    --------
+    >>> from skcleanml import int2onehot
+    >>> int2onehot([[0, 1], [], [2, 2]], K=3).astype(int)
+    array([[1, 1, 0],
+           [0, 0, 0],
+           [0, 0, 1]])
+    """
+    if not isinstance(K, numbers.Integral) or isinstance(K, bool) or K < 1:
+        raise ValueError(f"K must be a positive integer, got {K!r}.")
+    rows = [_as_index_list(row, i, name) for i, row in enumerate(labels)]
+    lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+    flat = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    if flat.size and (flat.min() < 0 or flat.max() >= K):
+        bad = flat[(flat < 0) | (flat >= K)][0]
+        raise ValueError(
+            f"{name} holds class index {bad}, but class indices must lie in "
+            f"[0, {K - 1}] for {K} classes."
+        )
+    onehot = np.zeros((len(rows), K), dtype=bool)
+    onehot[np.repeat(np.arange(len(rows)), lengths), flat] = True
+    return onehot
+
+
+def _as_index_list(row, i, name):
+    if isinstance(row, numbers.Integral) or isinstance(row, str | bytes):
+        raise TypeError(
+            f"{name}[{i}] must be a list of class indices, got {row!r}. Lists "
+            "hold class indices ([[0], [0, 2], []]); pass a 2-D array for a "
+            "0/1 indicator."
+        )
+    array = np.asarray(list(row))
+    if array.size == 0:
+        return np.empty(0, dtype=np.int64)
+    if array.dtype.kind == "f" and np.all(array == np.round(array)):
+        return array.astype(np.int64)
+    if array.dtype.kind not in "iu" or array.ndim != 1:
+        raise TypeError(
+            f"{name}[{i}] must hold integer class indices, got {list(row)!r}."
+        )
+    return array.astype(np.int64, copy=False)
+
+
+def onehot2int(onehot):
+    """Convert a 0/1 indicator matrix to class-index lists.
+
+    Parameters
+    ----------
+    onehot : {array-like, sparse matrix} of shape (n_samples, n_classes)
+        0/1 indicator matrix.
+
+    Returns
+    -------
+    labels : list of lists of int
+        ``labels[i]`` lists the classes of example ``i`` in increasing order.
+
+    Examples
+    --------
+    >>> from skcleanml import onehot2int
+    >>> onehot2int([[1, 1, 0], [0, 0, 0], [0, 0, 1]])
+    [[0, 1], [], [2]]
+    """
+    shape = onehot.shape if sp.issparse(onehot) else np.shape(onehot)
+    if len(shape) != 2:
+        raise ValueError(
+            f"onehot must be a 2-D 0/1 indicator matrix, got {len(shape)} dimension(s)."
+        )
+    indicator = sp.csr_array(_check_indicator(onehot, shape[1], name="onehot"))
+    indices = indicator.indices.tolist()
+    bounds = indicator.indptr.tolist()
+    return [indices[start:end] for start, end in zip(bounds[:-1], bounds[1:])]

@@ -1,0 +1,334 @@
+"""Label quality scores for multi-label data, per class annotation and per example.
+
+Each class annotation is scored as a binary label ("is class k present?") with
+a standard confident-learning label quality score, and the scores of one example
+are aggregated into one number that is low when *any* of its annotations looks
+wrong (Thyagarajan et al., 2023). Everything is column-wise NumPy.
+"""
+
+import inspect
+import numbers
+
+import numpy as np
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from skcleanml._labels import check_labels, check_pred_probs
+
+METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+AGGREGATORS = ("exponential_moving_average", "softmin", "min", "mean")
+DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
+
+# Probabilities are clipped away from 0 before logs and divisions.
+_CLIP = 1e-10
+
+
+_SCORE_CONSTRAINTS = {
+    "labels": ["array-like", "sparse matrix"],
+    "pred_probs": ["array-like"],
+    "method": [StrOptions(set(METHODS))],
+    "adjust_pred_probs": ["boolean"],
+}
+
+
+@validate_params(
+    {**_SCORE_CONSTRAINTS, "aggregator_kwargs": [dict, None]},
+    prefer_skip_nested_validation=True,
+)
+def get_label_quality_scores(
+    labels,
+    pred_probs,
+    *,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    aggregator_kwargs=None,
+):
+    """Score how likely each example's set of labels is correct.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+            (n_samples, n_classes)
+        Given labels: class-index lists (``[[0], [0, 2], []]``) or a 0/1
+        indicator matrix.
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present; rows need
+        not sum to 1.
+    method : {"self_confidence", "normalized_margin", \
+            "confidence_weighted_entropy"}, default="self_confidence"
+        Score of each class annotation, computed one-vs-rest.
+    adjust_pred_probs : bool, default=False
+        Subtract each class's confident threshold (the mean predicted
+        probability of its given label) before scoring, which accounts for
+        class imbalance (Northcutt et al., 2021).
+    aggregator_kwargs : dict, default=None
+        How the per-class scores of an example become one score. ``"method"``
+        is one of ``{"exponential_moving_average", "softmin", "min", "mean"}``
+        or a callable: called as ``method(scores, axis=1, **kwargs)`` on the
+        (n_samples, n_classes) scores when it takes an ``axis`` (like
+        ``np.min``), else on each example's scores; the other keys are its
+        parameters (``"alpha"`` in
+        (0, 1] for the moving average, ``"temperature"`` > 0 for softmin).
+        None means ``{"method": "exponential_moving_average", "alpha": 0.8}``.
+
+    Returns
+    -------
+    label_quality_scores : ndarray of shape (n_samples,)
+        In [0, 1]; lower means the example's labels are more likely wrong.
+
+    See Also
+    --------
+    get_label_quality_scores_per_class : The score of every class annotation.
+    find_label_issues : Which examples are likely mislabeled.
+
+    References
+    ----------
+    .. [1] Thyagarajan, Snorrason, Northcutt and Mueller (2023). "Identifying
+       Incorrect Annotations in Multi-Label Classification Data".
+
+    Examples
+    --------
+    >>> from skcleanml import get_label_quality_scores
+    >>> labels = [[1], [0, 2]]
+    >>> pred_probs = [[0.1, 0.9, 0.1], [0.4, 0.1, 0.9]]
+    >>> get_label_quality_scores(labels, pred_probs).round(3)
+    array([0.9, 0.5])
+    """
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
+    return label_quality_scores(
+        Y,
+        P,
+        method=method,
+        adjust_pred_probs=adjust_pred_probs,
+        aggregator_kwargs=aggregator_kwargs,
+    )
+
+
+def label_quality_scores(
+    Y, P, *, method="self_confidence", adjust_pred_probs=False, aggregator_kwargs=None
+):
+    """Example scores from validated inputs (boolean ``Y``, float ``P``)."""
+    aggregate = _resolve_aggregator(aggregator_kwargs)
+    return aggregate(class_label_quality_scores(Y, P, method, adjust_pred_probs))
+
+
+@validate_params(_SCORE_CONSTRAINTS, prefer_skip_nested_validation=True)
+def get_label_quality_scores_per_class(
+    labels, pred_probs, *, method="self_confidence", adjust_pred_probs=False
+):
+    """Score every class annotation of every example.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+            (n_samples, n_classes)
+        Given labels: class-index lists or a 0/1 indicator matrix.
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present.
+    method : {"self_confidence", "normalized_margin", \
+            "confidence_weighted_entropy"}, default="self_confidence"
+        Binary label quality score of each annotation.
+    adjust_pred_probs : bool, default=False
+        Subtract each class's confident threshold before scoring.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples, n_classes)
+        ``scores[i, k]`` in [0, 1]; lower means the given presence or absence of
+        class ``k`` in example ``i`` is more likely wrong.
+
+    Examples
+    --------
+    >>> from skcleanml import get_label_quality_scores_per_class
+    >>> get_label_quality_scores_per_class([[1], [0, 2]], [[0.1, 0.9, 0.1],
+    ...                                                    [0.4, 0.1, 0.9]])
+    array([[0.9, 0.9, 0.9],
+           [0.4, 0.9, 0.9]])
+    """
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
+    return class_label_quality_scores(Y, P, method, adjust_pred_probs)
+
+
+def class_label_quality_scores(Y, P, method="self_confidence", adjust=False):
+    """Per-class scores from validated inputs (boolean ``Y``, float ``P``)."""
+    absent, present = 1 - P, P
+    if adjust:
+        absent, present = _subtract_confident_thresholds(Y, P)
+    given = np.where(Y, present, absent)
+    other = np.where(Y, absent, present)
+    if method == "self_confidence":
+        return given
+    if method == "normalized_margin":
+        return (given - other + 1) / 2
+    return _confidence_weighted_entropy(given, other)
+
+
+def confident_thresholds(Y, P):
+    """Mean probability of each given binary label, per class.
+
+    Returns an array of shape (2, n_classes): row 0 is the mean of ``1 - P`` over
+    the examples without the class, row 1 the mean of ``P`` over those with it
+    (NaN where no example has that label).
+    """
+    n_present = Y.sum(axis=0)
+    n_absent = Y.shape[0] - n_present
+    with np.errstate(invalid="ignore", divide="ignore"):
+        present = np.where(Y, P, 0).sum(axis=0, dtype=np.float64) / n_present
+        absent = np.where(Y, 0, 1 - P).sum(axis=0, dtype=np.float64) / n_absent
+    return np.stack([absent, present])
+
+
+def _subtract_confident_thresholds(Y, P):
+    """Binary probabilities minus each label's confident threshold, renormalized.
+
+    The threshold of a binary label is the mean probability it gets on the
+    examples given that label; subtracting it and shifting by the largest
+    threshold keeps every probability non-negative.
+    """
+    absent_t, present_t = confident_thresholds(Y, P).astype(P.dtype)
+    shift = np.maximum(absent_t, present_t)
+    absent = 1 - P - absent_t + shift
+    present = P - present_t + shift
+    total = absent + present
+    return absent / total, present / total
+
+
+def _confidence_weighted_entropy(given, other):
+    """log(1 + x) / x with x the normalized binary entropy over self-confidence."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -(_xlogx(given) + _xlogx(other)) / np.log(2)
+    ratio = entropy / np.clip(given, _CLIP, None)
+    return np.log(ratio + 1) / np.clip(ratio, _CLIP, None)
+
+
+def _xlogx(p):
+    return p * np.log(np.clip(p, _CLIP, None))
+
+
+def _resolve_aggregator(aggregator_kwargs):
+    """Return a function (n_samples, n_classes) -> (n_samples,) for the kwargs."""
+    if aggregator_kwargs is None:
+        aggregator_kwargs = DEFAULT_AGGREGATOR
+    if not isinstance(aggregator_kwargs, dict) or "method" not in aggregator_kwargs:
+        raise TypeError(
+            "aggregator_kwargs must be a dict with a 'method' key, got "
+            f"{aggregator_kwargs!r}."
+        )
+    kwargs = dict(aggregator_kwargs)
+    method = kwargs.pop("method")
+    if callable(method):
+        return lambda scores: _apply_callable(method, scores, kwargs)
+    _check_choice(method, AGGREGATORS, "aggregator_kwargs['method']")
+    if method == "exponential_moving_average":
+        alpha = kwargs.get("alpha")
+        if alpha is not None:
+            _check_number(alpha, "aggregator_kwargs['alpha']", 0, 1, "(0, 1]")
+        return lambda scores: exponential_moving_average(scores, alpha=alpha)
+    if method == "softmin":
+        temperature = kwargs.get("temperature", 0.1)
+        _check_number(temperature, "aggregator_kwargs['temperature']", 0, np.inf)
+        return lambda scores: softmin(scores, temperature=temperature)
+    reduce = {"min": np.min, "mean": np.mean}[method]
+    return lambda scores: reduce(scores, axis=1)
+
+
+def _apply_callable(function, scores, kwargs):
+    """Call a user aggregator row-wise: with ``axis=1`` when it takes an axis."""
+    if _accepts_axis(function):
+        result = np.asarray(function(scores, axis=1, **kwargs))
+    else:  # A function of one example's K scores, as cleanlab documents.
+        result = np.array([function(row, **kwargs) for row in scores])
+    if result.shape != scores.shape[:1]:
+        raise ValueError(
+            "aggregator_kwargs['method'] must map scores of shape (n_samples, "
+            f"n_classes) to shape (n_samples,), got shape {result.shape}."
+        )
+    return result
+
+
+def _accepts_axis(function):
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no introspectable signature: numpy style
+        return True
+    return any(p.name == "axis" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def exponential_moving_average(scores, *, alpha=0.8):
+    """Aggregate per-class scores, weighting the lowest ones most.
+
+    The scores of each example are sorted in descending order ``s_1 >= ... >=
+    s_K`` and ``EMA_1 = s_1``, ``EMA_t = alpha * s_t + (1 - alpha) * EMA_{t-1}``;
+    the result is ``EMA_K``. Written in closed form, ``EMA_K`` is a weighted sum
+    whose weights are ``alpha (1 - alpha)**(K - t)`` (``(1 - alpha)**(K - 1)``
+    for ``s_1``), so it runs as one sort and one matrix-vector product.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, n_classes)
+        Per-class scores.
+    alpha : float, default=0.8
+        Weight of the newest (lower) score, in (0, 1]; None means
+        ``2 / (n_classes + 1)``.
+
+    Returns
+    -------
+    aggregated : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml._scoring import exponential_moving_average
+    >>> exponential_moving_average(np.array([[0.1, 0.2, 0.3]]), alpha=0.5)
+    array([0.175])
+    """
+    n_classes = scores.shape[1]
+    if alpha is None:
+        alpha = 2 / (n_classes + 1)
+    weights = alpha * (1 - alpha) ** np.arange(n_classes)
+    weights[-1] = (1 - alpha) ** (n_classes - 1)
+    # Ascending sort: column t holds the t-th smallest, weight alpha(1-alpha)^t.
+    ascending = np.sort(scores, axis=1)
+    return ascending @ weights.astype(scores.dtype)
+
+
+def softmin(scores, *, temperature=0.1):
+    """Softmin-weighted average of per-class scores.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples, n_classes)
+        Per-class scores.
+    temperature : float, default=0.1
+        Smaller values move the result towards the minimum.
+
+    Returns
+    -------
+    aggregated : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml._scoring import softmin
+    >>> softmin(np.array([[0.5, 0.5]])).round(3)
+    array([0.5])
+    """
+    # Shifting by the row minimum keeps exp() from underflowing to 0 / 0.
+    shifted = scores - scores.min(axis=1, keepdims=True)
+    weights = np.exp(-shifted / temperature)
+    return (scores * weights).sum(axis=1) / weights.sum(axis=1)
+
+
+def _check_choice(value, choices, name):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
+
+
+def _check_number(value, name, low, high, interval=None):
+    """Check ``low < value <= high`` for a real number."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    if not low < value <= high:
+        interval = interval or f"({low}, {high}]"
+        raise ValueError(f"{name} must be in {interval}, got {value!r}.")
