@@ -5,6 +5,7 @@ class indices, ``[[0], [0, 2], []]``; a 2-D array, a scipy sparse matrix or a
 pandas DataFrame is a 0/1 indicator of shape ``(n_samples, n_classes)``.
 """
 
+import itertools
 import numbers
 
 import numpy as np
@@ -236,4 +237,4 @@ def onehot2int(onehot):
     indicator = sp.csr_array(_check_indicator(onehot, shape[1], name="onehot"))
     indices = indicator.indices.tolist()
     bounds = indicator.indptr.tolist()
-    return [indices[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
+    return [indices[start:end] for start, end in itertools.pairwise(bounds)]
