@@ -6,19 +6,33 @@ from skcleanml._filter import (
     find_label_issues_per_class,
 )
 from skcleanml._labels import int2onehot, onehot2int
+from skcleanml._oof import cross_val_pred_probs
 from skcleanml._scoring import (
     get_label_quality_scores,
     get_label_quality_scores_per_class,
+)
+from skcleanml._split import MultilabelStratifiedKFold
+from skcleanml._summary import (
+    common_label_issues,
+    health_summary,
+    overall_label_health_score,
+    rank_classes_by_label_quality,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MultilabelStratifiedKFold",
+    "common_label_issues",
     "compute_confident_joint",
+    "cross_val_pred_probs",
     "find_label_issues",
     "find_label_issues_per_class",
     "get_label_quality_scores",
     "get_label_quality_scores_per_class",
+    "health_summary",
     "int2onehot",
     "onehot2int",
+    "overall_label_health_score",
+    "rank_classes_by_label_quality",
 ]

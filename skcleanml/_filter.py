@@ -480,7 +480,7 @@ def find_label_issues(
     array([4])
     """
     rank_by_kwargs = _check_rank_by_kwargs(rank_by_kwargs)
-    mask = find_label_issues_per_class(
+    per_class = find_label_issues_per_class(
         labels,
         pred_probs,
         filter_by=filter_by,
@@ -488,14 +488,31 @@ def find_label_issues(
         num_to_remove_per_class=num_to_remove_per_class,
         min_examples_per_class=min_examples_per_class,
         confident_joint=confident_joint,
-    ).any(axis=1)
+    )
+    Y, P = _check_inputs(labels, pred_probs)
+    if filter_by in ("low_self_confidence", "low_normalized_margin"):
+        mask = _low_score_examples(Y, P)
+    else:
+        mask = per_class.any(axis=1)
     if return_indices_ranked_by is None:
         return mask
-    Y, P = _check_inputs(labels, pred_probs)
     scores = label_quality_scores(
         Y, P, method=return_indices_ranked_by, **rank_by_kwargs
     )
     return rank_issues(mask, scores)
+
+
+def _low_score_examples(Y, P):
+    """The lowest-scored examples, as many as confident learning flags.
+
+    One-vs-rest, the normalized margin of a binary label equals its
+    self-confidence, so both low-score filters rank by the self-confidence.
+    """
+    issues = class_label_issues(Y, P, filter_by="confident_learning").any(axis=1)
+    scores = label_quality_scores(Y, P)
+    return flag_lowest(scores[:, None], np.ones_like(issues[:, None]), [issues.sum()])[
+        :, 0
+    ]
 
 
 def rank_issues(mask, scores):

@@ -260,9 +260,10 @@ def exponential_moving_average(scores, *, alpha=0.8):
 
     The scores of each example are sorted in descending order ``s_1 >= ... >=
     s_K`` and ``EMA_1 = s_1``, ``EMA_t = alpha * s_t + (1 - alpha) * EMA_{t-1}``;
-    the result is ``EMA_K``. Written in closed form, ``EMA_K`` is a weighted sum
-    whose weights are ``alpha (1 - alpha)**(K - t)`` (``(1 - alpha)**(K - 1)``
-    for ``s_1``), so it runs as one sort and one matrix-vector product.
+    the result is ``EMA_K``. The recursion runs over classes, each step on all
+    examples at once (it is kept in this form, rather than as one weighted
+    sum, so that results agree with cleanlab to the last bit and exact ties
+    stay ties).
 
     Parameters
     ----------
@@ -283,14 +284,14 @@ def exponential_moving_average(scores, *, alpha=0.8):
     >>> exponential_moving_average(np.array([[0.1, 0.2, 0.3]]), alpha=0.5)
     array([0.175])
     """
-    n_classes = scores.shape[1]
     if alpha is None:
-        alpha = 2 / (n_classes + 1)
-    weights = alpha * (1 - alpha) ** np.arange(n_classes)
-    weights[-1] = (1 - alpha) ** (n_classes - 1)
-    # Ascending sort: column t holds the t-th smallest, weight alpha(1-alpha)^t.
-    ascending = np.sort(scores, axis=1)
-    return ascending @ weights.astype(scores.dtype)
+        alpha = 2 / (scores.shape[1] + 1)
+    descending = np.sort(scores, axis=1)[:, ::-1]
+    average = descending[:, 0].copy()
+    for column in descending.T[1:]:
+        average *= 1 - alpha
+        average += alpha * column
+    return average
 
 
 def softmin(scores, *, temperature=0.1):

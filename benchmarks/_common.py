@@ -1,0 +1,169 @@
+"""Shared helpers of the benchmark scripts: data, timing, memory, report files.
+
+Speed is reported as ratios against a reference timed in the same process, and
+every timing is the best of a few repeats, because the benchmark machines are
+shared and noisy: the minimum is the run least disturbed by other work.
+"""
+
+import datetime
+import gc
+import importlib.util
+import os
+import platform
+import re
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS_FILE = REPO_ROOT / "BENCHMARKS.md"
+
+# Run from a source checkout without installing the package: the scripts are
+# started as ``python benchmarks/<script>.py``, which puts only ``benchmarks/``
+# on the path.
+if importlib.util.find_spec("skcleanml") is None:
+    sys.path.insert(0, str(REPO_ROOT))
+
+
+def make_benchmark_data(
+    n_samples,
+    n_classes,
+    *,
+    dtype=np.float64,
+    flip_fraction=0.04,
+    chunk_size=100_000,
+    random_state=None,
+):
+    """Realistic multi-label data: sparse labels, informative pred_probs, noise.
+
+    Each class has its own density (log-uniform in [0.01, 0.3], so a few
+    classes are common and many are rare). Predicted probabilities follow the
+    *true* labels through beta draws (mean 0.75 where the class is present,
+    0.15 where absent), and a fraction of the examples then get one annotation
+    flipped, which are the label issues to find.
+
+    Parameters
+    ----------
+    n_samples, n_classes : int
+        Shape of the data.
+    dtype : {np.float32, np.float64}, default=np.float64
+        dtype of ``pred_probs``.
+    flip_fraction : float, default=0.04
+        Fraction of examples whose given labels differ from the truth in one
+        class.
+    chunk_size : int, default=100_000
+        Rows drawn at a time, which bounds the float64 temporaries when a
+        large float32 array is generated.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples, n_classes), dtype=bool
+        Given (noisy) labels as an indicator.
+    pred_probs : ndarray of shape (n_samples, n_classes)
+        Predicted probability of each class, in [0, 1].
+
+    Examples
+    --------
+    >>> labels, pred_probs = make_benchmark_data(100, 5, random_state=0)
+    >>> labels.shape, pred_probs.dtype
+    ((100, 5), dtype('float64'))
+    """
+    rng = check_random_state(random_state)
+    density = np.exp(rng.uniform(np.log(0.01), np.log(0.3), size=n_classes))
+    labels = np.empty((n_samples, n_classes), dtype=bool)
+    pred_probs = np.empty((n_samples, n_classes), dtype=dtype)
+    for start in range(0, n_samples, chunk_size):
+        rows = slice(start, min(start + chunk_size, n_samples))
+        shape = (rows.stop - rows.start, n_classes)
+        truth = rng.uniform(size=shape) < density
+        labels[rows] = truth
+        pred_probs[rows] = np.where(
+            truth, rng.beta(6.0, 2.0, size=shape), rng.beta(1.5, 8.5, size=shape)
+        )
+    flipped = rng.choice(n_samples, size=int(flip_fraction * n_samples), replace=False)
+    classes = rng.randint(n_classes, size=flipped.size)
+    labels[flipped, classes] = ~labels[flipped, classes]
+    return labels, pred_probs
+
+
+def best_time(function, *, repeat=3):
+    """Best wall-clock time of ``repeat`` calls of ``function()``.
+
+    Returns
+    -------
+    seconds : float
+        The smallest of the timings.
+    result : object
+        The value returned by the last call.
+    """
+    timings = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - start)
+    return min(timings), result
+
+
+def peak_extra_memory(function):
+    """Peak bytes allocated by ``function()`` above what was allocated before.
+
+    Measured with :mod:`tracemalloc`, which also sees NumPy's array buffers;
+    the returned value is included in the peak. Run separately from timings
+    since tracing slows Python allocations down.
+    """
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        baseline = tracemalloc.get_traced_memory()[0]
+        function()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak - baseline
+
+
+def machine_description():
+    """One line naming the machine, the library versions and today's date."""
+    import sklearn
+
+    return (
+        f"{datetime.date.today().isoformat()}, {os.cpu_count()} cores "
+        f"({platform.machine()}, {platform.system()}), "
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"scikit-learn {sklearn.__version__}"
+    )
+
+
+def markdown_table(headers, rows):
+    """A GitHub markdown table of string cells."""
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_section(heading, body, path=BENCHMARKS_FILE):
+    """Put ``heading`` and ``body`` in a markdown file, replacing that section.
+
+    A section runs from its ``## `` heading to the next ``## `` heading, so
+    the sections that other scripts write are kept as they are.
+    """
+    path = Path(path)
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    section = f"{heading}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n")

@@ -1,0 +1,271 @@
+"""Speed and memory of the functional core, against cleanlab 2.9.0.
+
+Usage: ``python benchmarks/bench_core.py [--quick] [--no-write]``
+
+Times ``find_label_issues`` (ranked by self-confidence) and
+``get_label_quality_scores`` on seeded multi-label data, ours against
+cleanlab's ``multilabel_classification`` functions (``n_jobs=1`` and its
+default) on the same inputs, and ours alone on a 1M x 100 float32 array
+against ``np.sort(pred_probs, axis=0)`` timed in the same run. Every timing is
+the best of a few repeats, every speed is a ratio to a reference timed in the
+same process, and extra peak memory (``tracemalloc``) is reported relative to
+the size of ``pred_probs``.
+
+cleanlab gets labels as lists of class indices; ours gets the same lists and,
+in a second row, the 0/1 indicator (building either form is not timed); the
+last column says whether both libraries returned the same output.
+
+The full run takes several minutes and writes its table to ``BENCHMARKS.md``
+under "## Core speed (benchmarks/bench_core.py)"; ``--quick`` shrinks every
+size, skips cleanlab's default ``n_jobs`` (under a minute) and only prints,
+unless ``--write`` is given.
+"""
+
+import argparse
+import warnings
+
+import _common
+import numpy as np
+from cleanlab.multilabel_classification import filter as cl_filter
+from cleanlab.multilabel_classification import rank as cl_rank
+
+from skcleanml import find_label_issues, get_label_quality_scores, onehot2int
+
+HEADING = "## Core speed (benchmarks/bench_core.py)"
+RANKED = {"return_indices_ranked_by": "self_confidence"}
+
+FULL = {
+    "compared": [(10_000, 20), (100_000, 20), (20_000, 200)],
+    # Sizes where the ranked find_label_issues must be >= 20x cleanlab n_jobs=1.
+    "fast_find_sizes": [(100_000, 20), (20_000, 200)],
+    "large": (1_000_000, 100),
+    "repeat_ours": 5,
+    "repeat_cleanlab": 3,
+    "cleanlab_settings": ("n_jobs=1", "default"),
+}
+QUICK = {
+    "compared": [(5_000, 20), (20_000, 20), (2_000, 200)],
+    "fast_find_sizes": [(20_000, 20), (2_000, 200)],
+    "large": (100_000, 100),
+    "repeat_ours": 3,
+    "repeat_cleanlab": 1,
+    # cleanlab's default n_jobs starts worker processes for every class: slow.
+    "cleanlab_settings": ("n_jobs=1",),
+}
+FIND_SPEEDUP = 20.0
+LARGE_TIME_RATIO = 5.0
+LARGE_MEMORY_RATIO = 3.0
+
+
+def _ours_calls(labels, pred_probs):
+    return {
+        "find_label_issues": lambda: find_label_issues(labels, pred_probs, **RANKED),
+        "get_label_quality_scores": lambda: get_label_quality_scores(
+            labels, pred_probs
+        ),
+    }
+
+
+def _cleanlab_calls(label_lists, pred_probs):
+    """cleanlab's calls by function name, as ``{n_jobs setting: call}``."""
+
+    def find(n_jobs):
+        return lambda: cl_filter.find_label_issues(
+            label_lists, pred_probs, n_jobs=n_jobs, **RANKED
+        )
+
+    def scores():
+        return cl_rank.get_label_quality_scores(label_lists, pred_probs)
+
+    # get_label_quality_scores has no n_jobs: it always runs in one process.
+    return {
+        "find_label_issues": {"n_jobs=1": find(1), "default": find(None)},
+        "get_label_quality_scores": {"n_jobs=1": scores},
+    }
+
+
+def _same_output(name, ours, reference):
+    if name == "find_label_issues":
+        return np.array_equal(ours, reference)
+    return np.allclose(ours, reference, rtol=1e-6, atol=1e-9)
+
+
+def compare_size(n_samples, n_classes, config):
+    """Rows of the comparison table for one size."""
+    indicator, pred_probs = make_data(n_samples, n_classes, np.float64)
+    label_lists = onehot2int(indicator)
+    size = f"{n_samples:,}x{n_classes}"
+    rows = []
+    for name, cleanlab_calls in _cleanlab_calls(label_lists, pred_probs).items():
+        reference = cleanlab_calls["n_jobs=1"]()
+        cleanlab_times = {
+            setting: _common.best_time(call, repeat=config["repeat_cleanlab"])[0]
+            for setting, call in cleanlab_calls.items()
+            if setting in config["cleanlab_settings"]
+        }
+        for form, labels in (("lists", label_lists), ("indicator", indicator)):
+            call = _ours_calls(labels, pred_probs)[name]
+            seconds, result = _common.best_time(call, repeat=config["repeat_ours"])
+            memory = _common.peak_extra_memory(call) / pred_probs.nbytes
+            target = _target(name, (n_samples, n_classes), config)
+            row = _compare_row(size, name, form, seconds, cleanlab_times, target)
+            same = _yes_no(_same_output(name, result, reference))
+            rows.append([*row, f"{memory:.2f}", same])
+            print(" | ".join(rows[-1]), flush=True)
+    return rows
+
+
+def _target(name, shape, config):
+    """(description, minimum speed-up vs cleanlab n_jobs=1) or None."""
+    if name == "get_label_quality_scores":
+        return ">= 1x", 1.0
+    if shape in config["fast_find_sizes"]:
+        return f">= {FIND_SPEEDUP:g}x", FIND_SPEEDUP
+    return None
+
+
+def _compare_row(size, name, form, seconds, cleanlab_times, target):
+    single = cleanlab_times["n_jobs=1"]
+    default = cleanlab_times.get("default")
+    verdict = "—"
+    if target is not None:
+        verdict = _verdict(target[0], single / seconds >= target[1])
+    return [
+        size,
+        name,
+        form,
+        _seconds(seconds),
+        _seconds(single),
+        _seconds(default) if default is not None else "n/a",
+        f"{single / seconds:.1f}x",
+        f"{default / seconds:.1f}x" if default is not None else "n/a",
+        verdict,
+    ]
+
+
+def large_rows(n_samples, n_classes, config):
+    """Rows of the table of ours alone on a large float32 array."""
+    indicator, pred_probs = make_data(n_samples, n_classes, np.float32)
+    label_lists = onehot2int(indicator)
+    sort_seconds, _ = _common.best_time(
+        lambda: np.sort(pred_probs, axis=0), repeat=config["repeat_ours"]
+    )
+    size = f"{n_samples:,}x{n_classes} float32"
+    rows = []
+    for form, labels in (("lists", label_lists), ("indicator", indicator)):
+        for name, call in _ours_calls(labels, pred_probs).items():
+            seconds, result = _common.best_time(call, repeat=config["repeat_ours"])
+            memory = _common.peak_extra_memory(call) / pred_probs.nbytes
+            ratio = seconds / sort_seconds
+            rows.append(
+                [
+                    size,
+                    name,
+                    form,
+                    _seconds(seconds),
+                    _seconds(sort_seconds),
+                    f"{ratio:.2f}",
+                    _verdict(f"<= {LARGE_TIME_RATIO:g}", ratio <= LARGE_TIME_RATIO),
+                    f"{memory:.2f}",
+                    _verdict(
+                        f"<= {LARGE_MEMORY_RATIO:g}", memory <= LARGE_MEMORY_RATIO
+                    ),
+                    str(result.dtype),
+                ]
+            )
+            print(" | ".join(rows[-1]), flush=True)
+    return rows
+
+
+def make_data(n_samples, n_classes, dtype):
+    # One seed per size, so every run times the same data.
+    return _common.make_benchmark_data(
+        n_samples, n_classes, dtype=dtype, random_state=n_samples + n_classes
+    )
+
+
+def _seconds(value):
+    return f"{value:.3g}"
+
+
+def _verdict(target, passed):
+    return f"{target}: {'PASS' if passed else 'FAIL'}"
+
+
+def _yes_no(value):
+    return "yes" if value else "NO"
+
+
+COMPARE_HEADERS = [
+    "size",
+    "function",
+    "labels",
+    "ours (s)",
+    "cleanlab n_jobs=1 (s)",
+    "cleanlab default n_jobs (s)",
+    "speed-up vs n_jobs=1",
+    "speed-up vs default",
+    "target (vs n_jobs=1)",
+    "ours extra peak / pred_probs bytes",
+    "same output as cleanlab",
+]
+LARGE_HEADERS = [
+    "size",
+    "function",
+    "labels",
+    "ours (s)",
+    "np.sort(pred_probs, axis=0) (s)",
+    "ours / sort",
+    "time target",
+    "ours extra peak / pred_probs bytes",
+    "memory target",
+    "output dtype",
+]
+
+
+def report(compare, large, quick):
+    """The markdown section: machine, method, both tables."""
+    note = " (`--quick`: reduced sizes)" if quick else ""
+    return "\n\n".join(
+        [
+            f"Machine: {_common.machine_description()}{note}.",
+            "Best of several repeats per timing; `find_label_issues` is ranked "
+            '(`return_indices_ranked_by="self_confidence"`), both functions use '
+            "their default filter and aggregator. cleanlab 2.9.0 gets class-index "
+            "lists; `labels` says which form ours got (building it is not timed). "
+            "Extra peak memory is measured with `tracemalloc`.",
+            "### Against cleanlab",
+            _common.markdown_table(COMPARE_HEADERS, compare),
+            "### Ours on a large float32 array",
+            _common.markdown_table(LARGE_HEADERS, large),
+        ]
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, < 1 min")
+    parser.add_argument(
+        "--write",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write BENCHMARKS.md (default: only for the full run)",
+    )
+    args = parser.parse_args(argv)
+    config = QUICK if args.quick else FULL
+    # cleanlab warns about classes it finds few issues in; that is expected.
+    warnings.simplefilter("ignore")
+    compare = []
+    for n_samples, n_classes in config["compared"]:
+        compare += compare_size(n_samples, n_classes, config)
+    large = large_rows(*config["large"], config)
+    text = report(compare, large, args.quick)
+    print("\n" + text)
+    write = not args.quick if args.write is None else args.write
+    if write:
+        _common.write_section(HEADING, text)
+        print(f"\nWritten to {_common.BENCHMARKS_FILE}")
+
+
+if __name__ == "__main__":
+    main()
