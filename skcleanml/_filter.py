@@ -76,8 +76,14 @@ def compute_confident_joint(labels, pred_probs):
     return _confident_joint(Y, P)
 
 
-def _confident_joint(Y, P):
-    counts = _raw_confident_joint(Y, P)
+def _confident_joint(Y, P, confident=None):
+    """Calibrated confident joint; ``confident`` is ``_confident_labels(Y, P)``."""
+    present, absent = _confident_labels(Y, P) if confident is None else confident
+    counts = np.empty((Y.shape[1], 2, 2), dtype=np.int64)
+    counts[:, 1, 1] = np.count_nonzero(Y & present, axis=0)
+    counts[:, 1, 0] = np.count_nonzero(Y & absent, axis=0)
+    counts[:, 0, 1] = np.count_nonzero(present, axis=0) - counts[:, 1, 1]
+    counts[:, 0, 0] = np.count_nonzero(absent, axis=0) - counts[:, 1, 0]
     # Every class keeps at least one confidently correct example, so that a
     # row is never all zero and calibration never divides by zero.
     diagonal = counts[:, [0, 1], [0, 1]]
@@ -85,25 +91,39 @@ def _confident_joint(Y, P):
     return _calibrate(counts, Y)
 
 
-def _confident_guess(Y, P):
-    """Confidently-true binary label per entry: 0, 1, or -1 when not confident."""
-    thresholds = confident_thresholds(Y, P) - _THRESHOLD_TOLERANCE
-    confident_present = P >= thresholds[1]
-    confident_absent = (1 - P) >= thresholds[0]
-    # When both are confident the larger probability wins; ties go to absent.
-    guess = np.where(confident_present, 1, -1).astype(np.int8)
-    guess[confident_absent & ~(confident_present & (P > 1 - P))] = 0
-    return guess
+def _confident_labels(Y, P):
+    """Where each class is confidently present, and where confidently absent.
+
+    An entry is confidently present when ``P`` reaches the class's mean
+    probability over the examples given the class, and confidently absent when
+    ``1 - P`` reaches its mean over the others. When both hold, the larger
+    probability wins and a tie goes to absent.
+
+    Returns
+    -------
+    present, absent : ndarray of shape (n_samples, n_classes), dtype=bool
+        Never both True.
+    """
+    complement = 1 - P
+    absent_t, present_t = confident_thresholds(Y, P, complement)
+    absent = complement >= absent_t - _THRESHOLD_TOLERANCE
+    del complement  # P's size: free it before the boolean temporaries
+    present = P >= present_t - _THRESHOLD_TOLERANCE
+    # P > 1 - P exactly when P > 0.5, in float32 and float64 alike (1 - P is
+    # exact for P >= 0.5), which spares a second copy of 1 - P.
+    present_wins = present & (P > 0.5)
+    absent &= ~present_wins
+    present &= ~absent
+    return present, absent
 
 
-def _raw_confident_joint(Y, P):
-    guess = _confident_guess(Y, P)
-    counts = np.empty((Y.shape[1], 2, 2), dtype=np.int64)
-    for given in (0, 1):
-        in_row = Y if given else ~Y
-        for true in (0, 1):
-            counts[:, given, true] = (in_row & (guess == true)).sum(axis=0)
-    return counts
+def _disagrees(Y, P):
+    """Where the model gives the other binary label strictly more probability.
+
+    ``P < 1 - P`` is ``P < 0.5`` and ``1 - P < P`` is ``P > 0.5`` in floating
+    point too (see ``_confident_labels``); a 0.5 tie is no disagreement.
+    """
+    return np.where(Y, P < 0.5, P > 0.5)
 
 
 def _calibrate(counts, Y):
@@ -223,12 +243,15 @@ def _lowest(values, count):
     """Indices (or a mask) of the ``count`` lowest values, ties split by argsort."""
     if count >= values.size:
         return slice(None)
+    chosen = _lowest_untied(values, count)
+    return np.argsort(values)[:count] if chosen is None else chosen
+
+
+def _lowest_untied(values, count):
+    """Mask of the ``count`` lowest values; None when a tie must be split."""
     cutoff = np.partition(values, count - 1)[count - 1]
-    chosen = values < cutoff
-    n_tied = np.count_nonzero(values == cutoff)
-    if np.count_nonzero(chosen) + n_tied == count:
-        return chosen | (values == cutoff)
-    return np.argsort(values)[:count]
+    chosen = values <= cutoff
+    return chosen if np.count_nonzero(chosen) == count else None
 
 
 def class_label_issues(
@@ -242,58 +265,108 @@ def class_label_issues(
     confident_joint=None,
 ):
     """Per-class issue mask from validated inputs (boolean ``Y``, float ``P``)."""
-    # The model disagrees with an annotation when it gives the other binary
-    # label strictly more probability (a 0.5 tie is no disagreement).
-    disagrees = np.where(Y, P < 1 - P, 1 - P < P)
+    disagrees = _disagrees(Y, P)
     if filter_by == "predicted_neq_given":
         return disagrees
-    if filter_by in (
-        "confident_learning",
-        "low_self_confidence",
-        "low_normalized_margin",
-    ):
-        guess = _confident_guess(Y, P)
-        issues = (guess >= 0) & (guess != Y) & disagrees
+    confident = None
+    if confident_joint is None or filter_by in _CONFIDENT_FILTERS:
+        confident = _confident_labels(Y, P)
+    if filter_by in _CONFIDENT_FILTERS:
+        present, absent = confident
+        issues = np.where(Y, absent, present)
+        issues &= disagrees
         if filter_by != "confident_learning":
             # As many issues as confident learning finds, but the lowest-scored
             # annotations of each class, whatever their given label.
-            method = filter_by.removeprefix("low_")
-            key = class_label_quality_scores(Y, P, method)
+            key = class_label_quality_scores(Y, P, filter_by.removeprefix("low_"))
             issues = flag_lowest(key, np.ones_like(Y), issues.sum(axis=0))
-    else:
-        if confident_joint is None:
-            confident_joint = _confident_joint(Y, P)
-        counts = prune_counts(
-            confident_joint,
-            frac_noise=frac_noise,
-            min_examples_per_class=min_examples_per_class,
-        )
-        issues = _prune(Y, P, filter_by, *counts, num_to_remove_per_class)
-    # An annotation the model agrees with is never an issue.
-    return issues & disagrees
+            issues &= disagrees
+        return issues
+    if confident_joint is None:
+        confident_joint = _confident_joint(Y, P, confident)
+    del confident
+    noise_counts, class_counts = prune_counts(
+        confident_joint,
+        frac_noise=frac_noise,
+        min_examples_per_class=min_examples_per_class,
+    )
+    if num_to_remove_per_class is not None:
+        class_counts = np.repeat(np.asarray(num_to_remove_per_class)[:, None], 2, 1)
+    return _prune(Y, P, disagrees, filter_by, noise_counts, class_counts)
 
 
-def _prune(Y, P, filter_by, noise_counts, class_counts, num_to_remove_per_class):
-    given = np.where(Y, P, 1 - P)
-    by_class = by_noise_rate = None
+_CONFIDENT_FILTERS = (
+    "confident_learning",
+    "low_self_confidence",
+    "low_normalized_margin",
+)
+
+
+def _prune(Y, P, disagrees, filter_by, noise_counts, class_counts):
+    """Flag, per class and given label, the lowest-ranked disagreeing entries.
+
+    Only entries where the model disagrees can end up flagged, and their keys
+    (self-confidence below 0.5, negative margin) are strictly below those of
+    every agreeing entry of the same group, so the lowest ``count`` entries of
+    a group are found among the disagreeing ones: a small set.
+    """
+    rows, cols = np.nonzero(disagrees)
+    candidates = _Candidates(rows, cols, Y, P)
+    keep = None
     if filter_by in ("prune_by_class", "both"):
-        if num_to_remove_per_class is not None:
-            class_counts = np.broadcast_to(
-                np.asarray(num_to_remove_per_class)[:, None], class_counts.shape
-            )
-        by_class = _flag_per_given_label(given, Y, class_counts)
+        keep = candidates.lowest(_self_confidence, class_counts)
     if filter_by in ("prune_by_noise_rate", "both"):
-        margin = given - np.where(Y, 1 - P, P)
-        by_noise_rate = _flag_per_given_label(margin, Y, noise_counts)
-    if by_class is None:
-        return by_noise_rate
-    if by_noise_rate is None:
-        return by_class
-    return by_class & by_noise_rate
+        by_margin = candidates.lowest(_margin, noise_counts)
+        keep = by_margin if keep is None else keep & by_margin
+    issues = np.zeros_like(disagrees)
+    issues[rows[keep], cols[keep]] = True
+    return issues
 
 
-def _flag_per_given_label(key, Y, counts):
-    return flag_lowest(key, Y, counts[:, 1]) | flag_lowest(key, ~Y, counts[:, 0])
+def _self_confidence(p, given):
+    return np.where(given, p, 1 - p)
+
+
+def _margin(p, given):
+    # The given label's probability minus the other's: the binary margin.
+    return np.where(given, p - (1 - p), (1 - p) - p)
+
+
+class _Candidates:
+    """Disagreeing entries grouped by (class, given label), in row order."""
+
+    def __init__(self, rows, cols, Y, P):
+        self.rows, self.Y, self.P = rows, Y, P
+        self.given, self.p = Y[rows, cols], P[rows, cols]
+        group = 2 * cols + self.given
+        self.order = np.argsort(group, kind="stable")
+        n_groups = 2 * Y.shape[1]
+        self.bounds = np.searchsorted(group[self.order], np.arange(n_groups + 1))
+
+    def lowest(self, key_of, counts):
+        """Mask of the candidates among the ``counts[k, g]`` lowest of their group."""
+        keep = np.ones(self.rows.size, dtype=bool)
+        counts = np.asarray(counts).ravel()
+        for group in np.flatnonzero(np.diff(self.bounds) > counts):
+            members = self.order[self.bounds[group] : self.bounds[group + 1]]
+            keep[members] = False
+            if counts[group] > 0:
+                chosen = self._lowest_in_group(key_of, group, members, counts[group])
+                keep[chosen] = True
+        return keep
+
+    def _lowest_in_group(self, key_of, group, members, count):
+        key = key_of(self.p[members], self.given[members])
+        chosen = _lowest_untied(key, count)
+        if chosen is not None:
+            return members[chosen]
+        # A tie at the cut-off: split it exactly as a sort of the whole group
+        # (every example with this given label) would.
+        k, given = divmod(int(group), 2)
+        group_rows = np.flatnonzero(self.Y[:, k] == given)
+        full_key = key_of(self.P[group_rows, k], given)
+        flagged = group_rows[np.argsort(full_key)[:count]]
+        return members[np.isin(self.rows[members], flagged)]
 
 
 _FILTER_CONSTRAINTS = {
@@ -480,26 +553,25 @@ def find_label_issues(
     array([4])
     """
     rank_by_kwargs = _check_rank_by_kwargs(rank_by_kwargs)
-    per_class = find_label_issues_per_class(
-        labels,
-        pred_probs,
-        filter_by=filter_by,
-        frac_noise=frac_noise,
-        num_to_remove_per_class=num_to_remove_per_class,
-        min_examples_per_class=min_examples_per_class,
-        confident_joint=confident_joint,
-    )
     Y, P = _check_inputs(labels, pred_probs)
+    options = {
+        "filter_by": filter_by,
+        "frac_noise": frac_noise,
+        "num_to_remove_per_class": _check_num_to_remove(num_to_remove_per_class, Y),
+        "min_examples_per_class": min_examples_per_class,
+        "confident_joint": _check_confident_joint(confident_joint, Y),
+    }
     if filter_by in ("low_self_confidence", "low_normalized_margin"):
         mask = _low_score_examples(Y, P)
     else:
-        mask = per_class.any(axis=1)
+        mask = class_label_issues(Y, P, **options).any(axis=1)
     if return_indices_ranked_by is None:
         return mask
+    indices = np.flatnonzero(mask)
     scores = label_quality_scores(
-        Y, P, method=return_indices_ranked_by, **rank_by_kwargs
+        Y, P, method=return_indices_ranked_by, rows=indices, **rank_by_kwargs
     )
-    return rank_issues(mask, scores)
+    return indices[np.argsort(scores, kind="stable")]
 
 
 def _low_score_examples(Y, P):
@@ -509,16 +581,8 @@ def _low_score_examples(Y, P):
     self-confidence, so both low-score filters rank by the self-confidence.
     """
     issues = class_label_issues(Y, P, filter_by="confident_learning").any(axis=1)
-    scores = label_quality_scores(Y, P)
-    return flag_lowest(scores[:, None], np.ones_like(issues[:, None]), [issues.sum()])[
-        :, 0
-    ]
-
-
-def rank_issues(mask, scores):
-    """Indices where ``mask`` is True, by increasing score, ties by index."""
-    indices = np.flatnonzero(mask)
-    return indices[np.argsort(scores[indices], kind="stable")]
+    scores = label_quality_scores(Y, P)[:, None]
+    return flag_lowest(scores, np.ones_like(scores, dtype=bool), [issues.sum()])[:, 0]
 
 
 def _check_inputs(labels, pred_probs):

@@ -93,7 +93,8 @@ def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
     Returns
     -------
     indicator : ndarray of shape (n_samples, n_classes), dtype=bool
-        A new array; the input is never modified.
+        The input itself when it already is a boolean array (read it, never
+        write to it); otherwise a new array.
 
     Examples
     --------
@@ -140,13 +141,20 @@ def _check_indicator(labels, n_classes, *, name):
             f"{n_classes} classes (pred_probs.shape[1]); they must match."
         )
     values = np.asarray(values)
-    if values.dtype.kind not in "biuf" or not np.isin(values, (0, 1)).all():
+    if values.dtype.kind not in "biuf" or not _is_binary(values):
         raise ValueError(
             f"{name} must be a 0/1 indicator matrix; found values other than 0 and 1."
         )
     if sp.issparse(labels):
-        return labels.toarray().astype(bool)
-    return labels.astype(bool)
+        return labels.toarray().astype(bool, copy=False)
+    # A bool input is returned as is (callers never write to it).
+    return labels.astype(bool, copy=False)
+
+
+def _is_binary(values):
+    if values.dtype == bool:
+        return True
+    return bool(np.logical_or(values == 0, values == 1).all())
 
 
 def int2onehot(labels, K, *, name="labels"):
@@ -177,18 +185,38 @@ def int2onehot(labels, K, *, name="labels"):
     """
     if not isinstance(K, numbers.Integral) or isinstance(K, bool) or K < 1:
         raise ValueError(f"K must be a positive integer, got {K!r}.")
-    rows = [_as_index_list(row, i, name) for i, row in enumerate(labels)]
-    lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
-    flat = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    lengths, flat = _flatten_index_lists(labels, name)
     if flat.size and (flat.min() < 0 or flat.max() >= K):
         bad = flat[(flat < 0) | (flat >= K)][0]
         raise ValueError(
             f"{name} holds class index {bad}, but class indices must lie in "
             f"[0, {K - 1}] for {K} classes."
         )
-    onehot = np.zeros((len(rows), K), dtype=bool)
-    onehot[np.repeat(np.arange(len(rows)), lengths), flat] = True
+    onehot = np.zeros((len(lengths), K), dtype=bool)
+    onehot[np.repeat(np.arange(len(lengths)), lengths), flat] = True
     return onehot
+
+
+def _flatten_index_lists(labels, name):
+    """Row lengths and all class indices of a list of lists, as int arrays.
+
+    Plain lists of ints are converted in bulk (one ``np.array`` call over all
+    indices); anything unusual takes the row-by-row path, which names the
+    offending row in its error.
+    """
+    if set(map(type, labels)) <= {list, tuple}:
+        lengths = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
+        try:
+            flat = np.array(list(itertools.chain.from_iterable(labels)))
+        except ValueError:  # nested sequences: let the row-by-row path explain
+            flat = None
+        if flat is not None and flat.ndim == 1:
+            if flat.size == 0 or flat.dtype.kind in "iu":
+                return lengths, flat.astype(np.int64, copy=False)
+    rows = [_as_index_list(row, i, name) for i, row in enumerate(labels)]
+    lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+    flat = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    return lengths, flat
 
 
 def _as_index_list(row, i, name):

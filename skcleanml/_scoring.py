@@ -105,11 +105,23 @@ def get_label_quality_scores(
 
 
 def label_quality_scores(
-    Y, P, *, method="self_confidence", adjust_pred_probs=False, aggregator_kwargs=None
+    Y,
+    P,
+    *,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    aggregator_kwargs=None,
+    rows=None,
 ):
-    """Example scores from validated inputs (boolean ``Y``, float ``P``)."""
+    """Example scores from validated inputs (boolean ``Y``, float ``P``).
+
+    With ``rows``, only those examples are scored (each score depends on its
+    own row, and on the whole data only through the confident thresholds).
+    """
     aggregate = _resolve_aggregator(aggregator_kwargs)
-    return aggregate(class_label_quality_scores(Y, P, method, adjust_pred_probs))
+    return aggregate(
+        class_label_quality_scores(Y, P, method, adjust_pred_probs, rows=rows)
+    )
 
 
 @validate_params(_SCORE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -150,43 +162,62 @@ def get_label_quality_scores_per_class(
     return class_label_quality_scores(Y, P, method, adjust_pred_probs)
 
 
-def class_label_quality_scores(Y, P, method="self_confidence", adjust=False):
-    """Per-class scores from validated inputs (boolean ``Y``, float ``P``)."""
-    absent, present = 1 - P, P
+def class_label_quality_scores(Y, P, method="self_confidence", adjust=False, rows=None):
+    """Per-class scores from validated inputs (boolean ``Y``, float ``P``).
+
+    ``rows`` restricts the scores to those examples; the confident thresholds
+    (``adjust``) are still those of all examples.
+    """
+    thresholds = confident_thresholds(Y, P) if adjust else None
+    if rows is not None:
+        Y, P = Y[rows], P[rows]
     if adjust:
-        absent, present = _subtract_confident_thresholds(Y, P)
-    given = np.where(Y, present, absent)
-    other = np.where(Y, absent, present)
+        absent, present = _subtract_confident_thresholds(P, thresholds)
+        given = np.where(Y, present, absent)
+        other = np.where(Y, absent, present) if method != "self_confidence" else None
+    else:
+        # Filled in place: one temporary of P's size per array, not three.
+        given = 1 - P
+        np.copyto(given, P, where=Y)
+        if method != "self_confidence":
+            other = 1 - P
+            np.copyto(other, P, where=~Y)
     if method == "self_confidence":
         return given
     if method == "normalized_margin":
-        return (given - other + 1) / 2
+        np.subtract(given, other, out=other)
+        other += 1
+        other /= 2
+        return other
     return _confidence_weighted_entropy(given, other)
 
 
-def confident_thresholds(Y, P):
+def confident_thresholds(Y, P, complement=None):
     """Mean probability of each given binary label, per class.
 
     Returns an array of shape (2, n_classes): row 0 is the mean of ``1 - P`` over
     the examples without the class, row 1 the mean of ``P`` over those with it
-    (NaN where no example has that label).
+    (NaN where no example has that label). ``complement`` is ``1 - P`` when the
+    caller already has it.
     """
-    n_present = Y.sum(axis=0)
+    if complement is None:
+        complement = 1 - P
+    n_present = np.count_nonzero(Y, axis=0)
     n_absent = Y.shape[0] - n_present
     with np.errstate(invalid="ignore", divide="ignore"):
-        present = np.where(Y, P, 0).sum(axis=0, dtype=np.float64) / n_present
-        absent = np.where(Y, 0, 1 - P).sum(axis=0, dtype=np.float64) / n_absent
+        present = np.einsum("ij,ij->j", P, Y, dtype=np.float64) / n_present
+        absent = np.einsum("ij,ij->j", complement, ~Y, dtype=np.float64) / n_absent
     return np.stack([absent, present])
 
 
-def _subtract_confident_thresholds(Y, P):
+def _subtract_confident_thresholds(P, thresholds):
     """Binary probabilities minus each label's confident threshold, renormalized.
 
     The threshold of a binary label is the mean probability it gets on the
     examples given that label; subtracting it and shifting by the largest
     threshold keeps every probability non-negative.
     """
-    absent_t, present_t = confident_thresholds(Y, P).astype(P.dtype)
+    absent_t, present_t = thresholds.astype(P.dtype)
     shift = np.maximum(absent_t, present_t)
     absent = 1 - P - absent_t + shift
     present = P - present_t + shift
