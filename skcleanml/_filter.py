@@ -132,7 +132,10 @@ def _calibrate(counts, Y):
     label_counts = np.stack([Y.shape[0] - n_present, n_present], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = counts / counts.sum(axis=2, keepdims=True) * label_counts[..., None]
-        scaled = scaled / scaled.sum(axis=(1, 2), keepdims=True) * Y.shape[0]
+        # Summed column by column (g, t: 00, 10, 01, 11): float addition is
+        # not associative, and this order agrees with cleanlab to the last bit.
+        total = scaled[:, 0, 0] + scaled[:, 1, 0] + scaled[:, 0, 1] + scaled[:, 1, 1]
+        scaled = scaled / total[:, None, None] * Y.shape[0]
     return round_preserving_row_totals(np.nan_to_num(scaled))
 
 

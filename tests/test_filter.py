@@ -42,6 +42,39 @@ def test_compute_confident_joint_matches_cleanlab(seed):
     np.testing.assert_array_equal(compute_confident_joint(as_lists(Y), P), expected)
 
 
+def test_compute_confident_joint_calibration_rounding_matches_cleanlab():
+    """Check a case whose calibrated entries are x.5 up to the last bit.
+
+    Class 1 calibrates to [[241.5, 24.5], ...] in exact arithmetic; the
+    rounding depends on the order of the floating-point total.
+    """
+    Y, P = make_multilabel_case(17, n=309)
+    expected = cleanlab_count.compute_confident_joint(as_lists(Y), P, multi_label=True)
+    np.testing.assert_array_equal(compute_confident_joint(Y, P), expected)
+
+
+@pytest.mark.parametrize("filter_by", ["prune_by_noise_rate", "prune_by_class", "both"])
+def test_given_confident_joint_matches_cleanlab(filter_by):
+    """Check parity with a user-supplied joint whose rows match the label counts.
+
+    (For a joint whose rows do not sum to the given label counts, cleanlab's
+    masks differ from ours: we prune the counts exactly as given.)
+    """
+    for seed in SEEDS:
+        Y, P = make_multilabel_case(seed)
+        noisy = np.random.default_rng(seed).normal(0, 0.2, P.shape)
+        joint = compute_confident_joint(Y, np.clip(P + noisy, 0, 1))
+        expected = cleanlab_call(
+            cleanlab_filter.find_label_issues,
+            as_lists(Y),
+            P,
+            filter_by=filter_by,
+            confident_joint=joint,
+        )
+        ours = find_label_issues(Y, P, filter_by=filter_by, confident_joint=joint)
+        np.testing.assert_array_equal(ours, expected)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("filter_by", FILTERS)
 def test_find_label_issues_per_class_matches_cleanlab(seed, filter_by):
