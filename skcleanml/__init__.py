@@ -1,5 +1,6 @@
 """Find and fix wrong labels in multi-label data, the scikit-learn way."""
 
+from skcleanml._estimator import CleanMultiLabel
 from skcleanml._filter import (
     compute_confident_joint,
     find_label_issues,
@@ -7,6 +8,11 @@ from skcleanml._filter import (
 )
 from skcleanml._labels import int2onehot, onehot2int
 from skcleanml._oof import cross_val_pred_probs
+from skcleanml._plotting import (
+    ClassIssuesDisplay,
+    LabelIssuesDisplay,
+    LabelQualityDisplay,
+)
 from skcleanml._scoring import (
     get_label_quality_scores,
     get_label_quality_scores_per_class,
@@ -22,6 +28,10 @@ from skcleanml._summary import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClassIssuesDisplay",
+    "CleanMultiLabel",
+    "LabelIssuesDisplay",
+    "LabelQualityDisplay",
     "MultilabelStratifiedKFold",
     "common_label_issues",
     "compute_confident_joint",

@@ -1,0 +1,815 @@
+"""CleanMultiLabel: a meta-estimator that finds label issues while it fits.
+
+The estimator only orchestrates: splits (``_split``) -> out-of-fold
+probabilities (``_oof``) -> the functional core (``_filter``, ``_scoring``)
+-> a refit on cleaned data. Detection calls the same public functions as a
+user of the functional API would, so the two cannot disagree.
+"""
+
+import copy
+import sys
+import time
+import warnings
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+)
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.utils import _safe_indexing, check_random_state, get_tags, indexable
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    Options,
+    StrOptions,
+)
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_method_params,
+    _num_samples,
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from skcleanml._filter import (
+    FILTERS,
+    RANKINGS,
+    compute_confident_joint,
+    find_label_issues,
+    find_label_issues_per_class,
+)
+from skcleanml._labels import check_pred_probs
+from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
+from skcleanml._scoring import (
+    get_label_quality_scores,
+    get_label_quality_scores_per_class,
+)
+from skcleanml._split import check_multilabel_cv
+from skcleanml._summary import health_summary
+
+
+def _estimator_has(attr):
+    """Check the fitted `estimator_` if any, else the `estimator` to be fitted."""
+
+    def check(self):
+        estimator = getattr(self, "estimator_", None)
+        if estimator is None:
+            estimator = self._get_estimator()
+        getattr(estimator, attr)  # raises the original AttributeError
+        return True
+
+    return check
+
+
+class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Find wrong labels in multi-label data, then fit on the cleaned data.
+
+    ``fit`` estimates out-of-fold predicted probabilities of every class with
+    cross-validation, finds the label issues with one-vs-rest confident
+    learning (Northcutt et al., 2021; Thyagarajan et al., 2023), exposes them
+    as fitted attributes, and refits `estimator` on the data with the issues
+    removed or relabeled. Prediction methods delegate to the refitted model.
+
+    Parameters
+    ----------
+    estimator : estimator instance, default=None
+        Classifier with ``predict_proba``; cloned, never modified. Natively
+        multi-label classifiers (forests, trees, k-NN, ``MLPClassifier``,
+        ``OneVsRestClassifier``, ``MultiOutputClassifier``,
+        ``ClassifierChain`` and pipelines ending in one) are fitted once per
+        fold; other classifiers are fitted one-vs-rest, once per class. None
+        means ``RandomForestClassifier(n_estimators=100,
+        random_state=random_state)``: natively multi-label (one fit per fold
+        for all classes), no feature scaling needed, and out-of-fold
+        probabilities good enough for confident learning.
+
+    cv : int, cross-validation generator or iterable, default=5
+        Splitting strategy for the out-of-fold probabilities. An int (or None,
+        meaning 5) gives that many folds of a shuffled
+        :class:`~skcleanml.MultilabelStratifiedKFold` (Sechidis et al., 2011)
+        seeded by `random_state`. A splitter (such as
+        :class:`~sklearn.model_selection.GroupKFold`, with ``groups`` passed
+        to ``fit``) or an iterable of ``(train, test)`` splits must put every
+        sample in exactly one test fold.
+
+    n_repeats : int, default=1
+        Number of repetitions of the cross-validation with different
+        shuffles; the out-of-fold probabilities are averaged over them. The
+        per-repeat seeds are drawn from `random_state`. Needs a `cv` that
+        shuffles: an int, or a splitter with ``shuffle=True`` and a
+        ``random_state`` attribute (which is reseeded per repeat); any other
+        `cv` raises a ValueError when ``n_repeats > 1``. Ignored when
+        ``pred_probs`` is passed to ``fit``.
+
+    filter_by : {"prune_by_noise_rate", "prune_by_class", "both", \
+"confident_learning", "predicted_neq_given", "low_self_confidence", \
+"low_normalized_margin"}, default="prune_by_noise_rate"
+        How annotations are flagged; see
+        :func:`~skcleanml.find_label_issues_per_class`.
+
+    rank_by : {"self_confidence", "normalized_margin", \
+"confidence_weighted_entropy"}, default="self_confidence"
+        Label quality score used for `label_quality_scores_`,
+        `per_class_label_quality_scores_` and the order of `label_issues_`.
+
+    aggregator_kwargs : dict, default=None
+        How the per-class scores of an example become one score; see
+        :func:`~skcleanml.get_label_quality_scores`. None means an
+        exponential moving average with ``alpha=0.8``.
+
+    frac_noise : float, default=1.0
+        Fraction in (0, 1] of the estimated noise count to flag.
+
+    min_examples_per_class : int, default=1
+        Each given binary label of each class keeps at least this many
+        examples unflagged.
+
+    refit : {"remove", "relabel"} or False, default="remove"
+        Data `estimator_` is fitted on:
+
+        - "remove": without the flagged examples;
+        - "relabel": all examples, the flagged class annotations set to the
+          out-of-fold model's view (``pred_probs_ > 0.5``);
+        - False: all examples with the labels as given. Detection then
+          changes nothing, and `estimator_` is the plain model, a baseline
+          to compare "remove" and "relabel" with (for instance in a grid
+          search over `refit`). To skip fitting entirely, use
+          :func:`~skcleanml.find_label_issues` on precomputed probabilities.
+
+        Guards: at most `max_removal_fraction` of the examples are removed
+        or relabeled (the worst ranked first), and no class loses all its
+        positive or all its negative examples; when cleaning would do so, the
+        examples of that class are kept as given and a warning is raised.
+
+    max_removal_fraction : float, default=0.5
+        Largest fraction, in [0, 1], of the training examples that the refit
+        may remove or relabel. Beyond a half, the model disagrees with most
+        annotations and is no better a judge than the labels it corrects.
+
+    n_jobs : int, default=None
+        Number of fold fits run in parallel through joblib, so the active
+        joblib backend (loky, threading, dask) is used. ``None`` means 1
+        unless in a :obj:`joblib.parallel_config` context; -1 means all
+        processors.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled folds when `cv` is an int, the per-repeat seeds,
+        and the default estimator. It does not change a given `estimator`.
+        Pass an int for reproducible output across calls.
+
+    verbose : int, default=0
+        With ``verbose >= 1``, fold progress (fold i/k, elapsed time) and a
+        summary of the detection and the refit are printed to stderr.
+
+    Attributes
+    ----------
+    label_issues_ : ndarray of shape (n_issues,)
+        Indices of the examples with a likely wrong label, worst first
+        (increasing `label_quality_scores_`; ties keep index order).
+
+    label_issues_mask_ : ndarray of shape (n_samples,), dtype=bool
+        True for the examples in `label_issues_`.
+
+    label_quality_scores_ : ndarray of shape (n_samples,)
+        Score of each example's labels, in [0, 1]; lower means the given
+        labels are more likely wrong.
+
+    per_class_label_issues_ : ndarray of shape (n_samples, n_labels), dtype=bool
+        True where the given presence or absence of a class looks wrong.
+        ``n_labels`` is the number of classes, except for a binary 1-D `y`,
+        which has one label column: the presence of ``classes_[1]``.
+
+    per_class_label_quality_scores_ : ndarray of shape (n_samples, n_labels)
+        Score of every class annotation, in [0, 1]; lower means more likely
+        wrong.
+
+    pred_probs_ : ndarray of shape (n_samples, n_labels)
+        Out-of-fold predicted probability that each class is present (or the
+        ``pred_probs`` passed to ``fit``).
+
+    confident_joint_ : ndarray of shape (n_labels, 2, 2)
+        One-vs-rest confident joint, see
+        :func:`~skcleanml.compute_confident_joint`.
+
+    estimator_ : estimator instance
+        The classifier fitted on the cleaned data (see `refit`): a clone of
+        `estimator`, or a ``OneVsRestClassifier`` around one when
+        `estimator` is not natively multi-label.
+
+    classes_ : ndarray of shape (n_classes,)
+        ``arange(n_classes)`` for an indicator `y`, its column names for a
+        DataFrame `y`, and the sorted class labels for a 1-D `y`.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``. Only defined if `X` has a
+        shape (arrays, sparse matrices, DataFrames).
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Only defined if `X` has
+        feature names that are all strings.
+
+    See Also
+    --------
+    find_label_issues : The functional form of the detection.
+    cross_val_pred_probs : Out-of-fold probabilities for any classifier.
+    health_summary : Dataset-level summary, see :meth:`report`.
+
+    Notes
+    -----
+    `y` may be a 0/1 indicator of shape (n_samples, n_classes) (array,
+    sparse matrix, DataFrame, or a list of equal-length lists, read as rows
+    as everywhere in scikit-learn; convert class-index lists with
+    :func:`~skcleanml.int2onehot`), or a 1-D array of binary or multiclass
+    labels, one per example. As in
+    :class:`~sklearn.multiclass.OneVsRestClassifier`, a 1-D `y` is binarized
+    (one column for binary `y`, one per class otherwise), and predictions
+    come back in its form: ``predict`` returns class labels and
+    ``predict_proba`` rows that sum to 1. For an indicator `y`, ``predict``
+    returns an int64 indicator and ``predict_proba`` the (n_samples,
+    n_classes) positive-class probabilities. ``score`` is the accuracy of
+    ``predict`` (subset accuracy for an indicator `y`).
+
+    Fit parameters: with metadata routing enabled, ``sample_weight`` and
+    other parameters requested by `estimator` reach every fold fit (sliced
+    to the training rows) and the refit, and ``groups`` reaches `cv`. With
+    routing disabled, ``groups`` goes to ``cv.split`` and every other
+    parameter to the estimator's fits, as in
+    :class:`~sklearn.model_selection.GridSearchCV`.
+
+    References
+    ----------
+    .. [1] C. Northcutt, L. Jiang and I. Chuang, "Confident Learning:
+       Estimating Uncertainty in Dataset Labels", Journal of Artificial
+       Intelligence Research 70, pp. 1373-1411, 2021.
+    .. [2] A. Thyagarajan, E. Snorrason, C. Northcutt and J. Mueller,
+       "Identifying Incorrect Annotations in Multi-Label Classification
+       Data", 2023.
+    .. [3] K. Sechidis, G. Tsoumakas and I. Vlahavas, "On the Stratification
+       of Multi-Label Data", ECML PKDD 2011, pp. 145-158.
+
+    Examples
+    --------
+    >>> from skcleanml import CleanMultiLabel
+    >>> from skcleanml.datasets import make_multilabel_data
+    >>> data = make_multilabel_data(random_state=0, return_indicator=True)
+    >>> clf = CleanMultiLabel(cv=3, random_state=0)
+    >>> clf.fit(data.X_train, data.labels)
+    CleanMultiLabel(cv=3, random_state=0)
+    >>> clf.label_issues_.size, int(data.is_error.sum())  # found vs. planted
+    (32, 26)
+    >>> clf.label_issues_[:5]  # worst first
+    array([217,  81, 180, 147,  43])
+    >>> data.is_error[clf.label_issues_[:5]]
+    array([ True,  True,  True, False,  True])
+    >>> clf.predict(data.X_test[:2])
+    array([[1, 0, 1],
+           [1, 0, 0]])
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": [HasMethods(["fit"]), None],
+        "cv": ["cv_object"],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "filter_by": [StrOptions(set(FILTERS))],
+        "rank_by": [StrOptions(set(RANKINGS))],
+        "aggregator_kwargs": [dict, None],
+        "frac_noise": [Interval(Real, 0, 1, closed="right")],
+        "min_examples_per_class": [Interval(Integral, 0, None, closed="left")],
+        "refit": [StrOptions({"remove", "relabel"}), Options(bool, {False})],
+        "max_removal_fraction": [Interval(Real, 0, 1, closed="both")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        cv=5,
+        n_repeats=1,
+        filter_by="prune_by_noise_rate",
+        rank_by="self_confidence",
+        aggregator_kwargs=None,
+        frac_noise=1.0,
+        min_examples_per_class=1,
+        refit="remove",
+        max_removal_fraction=0.5,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.n_repeats = n_repeats
+        self.filter_by = filter_by
+        self.rank_by = rank_by
+        self.aggregator_kwargs = aggregator_kwargs
+        self.frac_noise = frac_noise
+        self.min_examples_per_class = min_examples_per_class
+        self.refit = refit
+        self.max_removal_fraction = max_removal_fraction
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=False)  # estimator not validated
+    def fit(self, X, y, *, pred_probs=None, **fit_params):
+        """Find the label issues and fit the estimator on the cleaned data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, ...)
+            Training data, passed to the estimator unchanged (only indexed
+            per fold), so a pipeline may take text or mixed-type columns.
+
+        y : {array-like, sparse matrix, DataFrame} of shape (n_samples, \
+n_classes) or (n_samples,)
+            Given labels: a 0/1 indicator, or one binary or multiclass label
+            per example (see Notes of the class).
+
+        pred_probs : array-like of shape (n_samples, n_labels), default=None
+            Precomputed out-of-fold probability that each class is present.
+            When given, the cross-validation is skipped. For a binary 1-D
+            `y`, the (n_samples, 2) output of ``predict_proba`` also works.
+
+        **fit_params : dict
+            Parameters for the estimator's fits and for ``cv.split``, routed
+            as described in the Notes of the class.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        start = time.perf_counter()
+        estimator = self._checked_estimator()
+        X = indexable(X)[0]
+        Y, self.classes_, self._y_type = _check_target(y, _num_samples(X))
+        validate_data(self, X, skip_check_array=True)
+        est_params, split_params = self._route_params(fit_params)
+        if pred_probs is None:
+            P = self._out_of_fold(estimator, X, Y, est_params, split_params)
+        else:
+            P = _check_given_pred_probs(pred_probs, Y, self._y_type)
+        self._detect(Y, P)
+        self._log(
+            f"{self.label_issues_.size} of {Y.shape[0]} examples have label "
+            f"issues, {time.perf_counter() - start:.1f}s elapsed"
+        )
+        rows, target = self._training_set(Y, P)
+        params = _check_method_params(X, params=est_params, indices=rows)
+        X_fit = X if rows is None else _safe_indexing(X, rows)
+        self.estimator_ = fit_multilabel(
+            estimator, X_fit, _fit_target(estimator, target), **params
+        )
+        self._log(
+            f"refit on {target.shape[0]} examples, "
+            f"{time.perf_counter() - start:.1f}s elapsed"
+        )
+        return self
+
+    def _get_estimator(self):
+        """The estimator to fit: `estimator`, or the documented default."""
+        if self.estimator is None:
+            return RandomForestClassifier(
+                n_estimators=100, random_state=self.random_state
+            )
+        return self.estimator
+
+    def _checked_estimator(self):
+        estimator = self._get_estimator()
+        if not hasattr(estimator, "predict_proba"):
+            raise TypeError(
+                f"estimator {type(estimator).__name__} has no predict_proba; "
+                "CleanMultiLabel needs predicted probabilities to find label "
+                "issues. Wrap it in sklearn.calibration.CalibratedClassifierCV "
+                "(or switch on its own option, as in SVC(probability=True))."
+            )
+        return estimator
+
+    def _route_params(self, fit_params):
+        """Split `fit_params` into (estimator fit params, cv.split params)."""
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            return routed.estimator.fit, routed.splitter.split
+        # As GridSearchCV does without routing: groups is for the splitter.
+        params = dict(fit_params)
+        groups = params.pop("groups", None)
+        return params, ({} if groups is None else {"groups": groups})
+
+    def _out_of_fold(self, estimator, X, Y, fit_params, split_params):
+        """Out-of-fold probabilities, averaged over `n_repeats` shuffles."""
+        splitters = _repeat_splitters(self.cv, self.n_repeats, self.random_state)
+        _check_enough_samples(splitters[0], Y.shape[0])
+        total = np.zeros(Y.shape, dtype=np.float64)
+        for repeat, splitter in enumerate(splitters, start=1):
+            if self.n_repeats > 1:
+                self._log(f"repeat {repeat}/{self.n_repeats}")
+            total += cross_val_pred_probs(
+                estimator,
+                X,
+                Y,
+                cv=splitter,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                fit_params=fit_params,
+                split_params=split_params,
+            )
+        name = f"predict_proba of {type(estimator).__name__}"
+        return check_pred_probs(total / len(splitters), name=name)
+
+    def _detect(self, Y, P):
+        """Set the detection attributes with the functional API's own calls."""
+        options = {
+            "filter_by": self.filter_by,
+            "frac_noise": self.frac_noise,
+            "min_examples_per_class": self.min_examples_per_class,
+        }
+        self._labels = Y.astype(bool)
+        self.pred_probs_ = P
+        self.confident_joint_ = compute_confident_joint(Y, P)
+        joint = self.confident_joint_
+        self.per_class_label_issues_ = find_label_issues_per_class(
+            Y, P, confident_joint=joint, **options
+        )
+        self.label_issues_ = find_label_issues(
+            Y,
+            P,
+            confident_joint=joint,
+            return_indices_ranked_by=self.rank_by,
+            rank_by_kwargs={"aggregator_kwargs": self.aggregator_kwargs},
+            **options,
+        )
+        self.label_issues_mask_ = np.zeros(Y.shape[0], dtype=bool)
+        self.label_issues_mask_[self.label_issues_] = True
+        self.per_class_label_quality_scores_ = get_label_quality_scores_per_class(
+            Y, P, method=self.rank_by
+        )
+        self.label_quality_scores_ = get_label_quality_scores(
+            Y, P, method=self.rank_by, aggregator_kwargs=self.aggregator_kwargs
+        )
+
+    def _training_set(self, Y, P):
+        """Rows (None for all) and target of the refit, after the guards."""
+        if self.refit is False:
+            return None, Y
+        limit = int(np.floor(self.max_removal_fraction * Y.shape[0]))
+        chosen = _cap_issues(self.label_issues_, limit, self.max_removal_fraction)
+        names = self._label_names()
+        if self.refit == "remove":
+            keep = _kept_rows(Y, chosen, names)
+            return (None, Y) if keep.all() else (np.flatnonzero(keep), Y[keep])
+        flips = np.zeros(Y.shape, dtype=bool)
+        flips[chosen] = self.per_class_label_issues_[chosen]
+        return None, _relabeled(Y, P, flips, names)
+
+    def _label_names(self):
+        """Name of each label column, for messages and the report."""
+        return self.classes_[1:] if self._y_type == "binary" else self.classes_
+
+    def _log(self, message):
+        if self.verbose:
+            print(f"[CleanMultiLabel] {message}", file=sys.stderr)
+
+    def _check_X(self, X):
+        """Check the number and names of features, without converting `X`."""
+        check_is_fitted(self)
+        # A 1-D array is left to the estimator, whose error says to reshape.
+        if getattr(X, "ndim", None) != 1:
+            validate_data(self, X, reset=False, skip_check_array=True)
+
+    def _positive_proba(self, X):
+        return positive_proba(self.estimator_, X, self.pred_probs_.shape[1])
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict the labels of `X` with the refitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, ...)
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, n_classes) or (n_samples,)
+            An int64 0/1 indicator for an indicator `y`; for a 1-D `y`, the
+            class with the highest probability (binary: probability above
+            0.5), in `y`'s labels.
+        """
+        self._check_X(X)
+        if self._y_type == "indicator":
+            y_pred = np.asarray(self.estimator_.predict(X))
+            return y_pred.reshape(y_pred.shape[0], -1).astype(np.int64)
+        proba = self._positive_proba(X)
+        if self._y_type == "binary":
+            return self.classes_[(proba[:, 0] > 0.5).astype(np.intp)]
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Predicted probability of each class with the refitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, ...)
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            For an indicator `y`, the probability that each class is present,
+            whatever format the estimator's ``predict_proba`` has. For a 1-D
+            `y`, class probabilities whose rows sum to 1, columns in the
+            order of `classes_`.
+        """
+        self._check_X(X)
+        proba = self._positive_proba(X)
+        if self._y_type == "binary":
+            return np.column_stack([1 - proba[:, 0], proba[:, 0]])
+        if self._y_type == "multiclass":
+            # A row of one-vs-rest probabilities may be all 0: make it uniform.
+            proba = np.where(proba.sum(axis=1, keepdims=True) == 0, 1.0, proba)
+            return proba / proba.sum(axis=1, keepdims=True)
+        return proba
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the refitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, ...)
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples, n_classes) or (n_samples,)
+            One column per class; 1-D for a binary 1-D `y`.
+        """
+        self._check_X(X)
+        decision = np.asarray(self.estimator_.decision_function(X))
+        if self._y_type == "binary":
+            return decision.ravel()
+        return decision.reshape(decision.shape[0], -1)
+
+    def report(self, *, verbose=True, as_frame=False):
+        """Summarize the label health of the training data.
+
+        Uses :func:`~skcleanml.health_summary` on the training labels and
+        `pred_probs_`, with the class names of `classes_`.
+
+        Parameters
+        ----------
+        verbose : bool, default=True
+            Print a readable report.
+
+        as_frame : bool, default=False
+            Give the tables as pandas DataFrames instead of dicts.
+
+        Returns
+        -------
+        summary : dict
+            Overall health score, classes ranked by label quality, and the
+            most common issues; see :func:`~skcleanml.health_summary`.
+        """
+        check_is_fitted(self)
+        names = self._label_names()
+        if self._y_type == "indicator" and np.array_equal(names, np.arange(len(names))):
+            names = None  # the indices already name the classes
+        return health_summary(
+            self._labels,
+            self.pred_probs_,
+            class_names=names,
+            confident_joint=self.confident_joint_,
+            verbose=verbose,
+            as_frame=as_frame,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        try:
+            inner = get_tags(self._get_estimator())
+        except (AttributeError, TypeError):  # not an estimator: fit will say so
+            return tags
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routes ``fit`` parameters to the estimator's ``fit`` and to the
+            splitter's ``split``.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add(
+                estimator=self._get_estimator(),
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                splitter=check_multilabel_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+
+def _check_target(y, n_samples):
+    """Validate `y`; return (0/1 int64 indicator, classes_, y type).
+
+    The type is "indicator" for a 2-D 0/1 `y`, else "binary" or "multiclass".
+    """
+    if y is None:
+        raise ValueError(
+            "CleanMultiLabel requires y to be passed, but the target y is None."
+        )
+    names = None
+    if hasattr(y, "columns"):  # a DataFrame: its column names name the classes
+        names = np.asarray(y.columns, dtype=object)
+        y = y.to_numpy()
+    y = y.toarray() if sp.issparse(y) else _as_array(y)
+    if y.ndim == 2 and y.shape[1] == 1 and not _is_zero_one(y):
+        y, names = column_or_1d(y, warn=True), None  # a column of class labels
+    if y.ndim == 1:
+        Y, classes, y_type = _binarize(y)
+    elif y.ndim == 2:
+        Y, y_type = _check_indicator(y), "indicator"
+        classes = np.arange(Y.shape[1]) if names is None else names
+    else:
+        raise ValueError(
+            "y must be a 0/1 indicator of shape (n_samples, n_classes) or a 1-D "
+            f"array of class labels, got an array of shape {y.shape}."
+        )
+    if Y.shape[0] != n_samples:
+        raise ValueError(
+            f"X and y must describe the same examples, but X has {n_samples} "
+            f"samples and y has {Y.shape[0]}."
+        )
+    return Y, classes, y_type
+
+
+def _as_array(y):
+    try:
+        return np.asarray(y)
+    except ValueError:  # numpy refuses ragged nested sequences
+        raise ValueError(
+            "y is a ragged list of lists. CleanMultiLabel reads a list of lists "
+            "as the rows of a 0/1 indicator, as scikit-learn does; convert "
+            "class-index lists first with skcleanml.int2onehot(y, n_classes)."
+        ) from None
+
+
+def _is_zero_one(values):
+    return values.dtype.kind in "biuf" and bool(np.isin(values, (0, 1)).all())
+
+
+def _binarize(y):
+    """One-hot encode 1-D labels; binary `y` keeps only the positive column."""
+    y = check_array(y, input_name="y", ensure_2d=False, dtype=None)  # NaN, inf
+    check_classification_targets(y)  # rejects continuous values
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(
+            "CleanMultiLabel needs at least two classes in a 1-D y, but y has "
+            f"{'only one class' if classes.size else 'no class'}."
+        )
+    Y = (y[:, None] == classes).astype(np.int64)
+    if classes.size == 2:
+        return Y[:, 1:], classes, "binary"
+    return Y, classes, "multiclass"
+
+
+def _check_indicator(y):
+    y = check_array(y, input_name="y", dtype=None, ensure_min_samples=1)
+    if not _is_zero_one(y):
+        raise ValueError(
+            "y must be a 0/1 indicator of shape (n_samples, n_classes); it holds "
+            "other values. Convert class-index lists with "
+            "skcleanml.int2onehot(y, n_classes), or pass a 1-D y for one class "
+            "per example."
+        )
+    return y.astype(np.int64)
+
+
+def _check_given_pred_probs(pred_probs, Y, y_type):
+    P = check_pred_probs(pred_probs)
+    if y_type == "binary" and P.shape == (Y.shape[0], 2):
+        P = P[:, 1:]  # predict_proba of a binary classifier: class 1's column
+    if P.shape != Y.shape:
+        raise ValueError(
+            f"pred_probs must have shape (n_samples, n_labels) = {Y.shape}, one "
+            f"column per label of y, got shape {P.shape}."
+        )
+    return P
+
+
+def _repeat_splitters(cv, n_repeats, random_state):
+    """One splitter per repeat; repeats differ only in their shuffling seed."""
+    if n_repeats == 1:
+        return [check_multilabel_cv(cv, random_state=random_state)]
+    rng = check_random_state(random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_repeats)
+    if cv is None or (isinstance(cv, Integral) and not isinstance(cv, bool)):
+        return [check_multilabel_cv(cv, random_state=int(seed)) for seed in seeds]
+    splitter = check_multilabel_cv(cv)
+    if not (getattr(splitter, "shuffle", False) and hasattr(splitter, "random_state")):
+        raise ValueError(
+            f"n_repeats={n_repeats} needs a cv that shuffles: an int, or a "
+            "splitter with shuffle=True and a random_state; got "
+            f"cv={splitter!r}, which would repeat the same splits."
+        )
+    repeats = []
+    for seed in seeds:
+        reseeded = copy.deepcopy(splitter)
+        reseeded.random_state = int(seed)
+        repeats.append(reseeded)
+    return repeats
+
+
+def _check_enough_samples(splitter, n_samples):
+    n_splits = getattr(splitter, "n_splits", None)
+    if isinstance(n_splits, Integral) and n_splits > n_samples:
+        raise ValueError(
+            f"cv asks for {n_splits} folds but there are only n_samples="
+            f"{n_samples} samples; use a smaller cv."
+        )
+
+
+def _fit_target(estimator, Y):
+    """The refit target: one column becomes 1-D for single-output estimators."""
+    if Y.shape[1] == 1 and get_tags(estimator).target_tags.single_output:
+        return Y[:, 0]
+    return Y
+
+
+def _cap_issues(ranked_issues, limit, fraction):
+    """The `limit` worst issues, warning when more were found."""
+    if ranked_issues.size > limit:
+        warnings.warn(
+            f"{ranked_issues.size} examples have label issues, more than "
+            f"max_removal_fraction={fraction} allows; only the {limit} worst "
+            "are cleaned before the refit.",
+            UserWarning,
+            stacklevel=5,
+        )
+    return ranked_issues[:limit]
+
+
+def _kept_rows(Y, removed, names):
+    """Mask of rows kept for "remove"; emptied classes get their rows back."""
+    keep = np.ones(Y.shape[0], dtype=bool)
+    keep[removed] = False
+    restored = []
+    for value, kind in ((1, "positive"), (0, "negative")):
+        has_value = Y == value
+        for k in np.flatnonzero(has_value.any(axis=0)):
+            if not has_value[keep, k].any():  # rows restored so far may do
+                keep |= has_value[:, k]
+                restored.append(f"class {names[k]} without {kind} examples")
+    _warn_guard(restored, "removing the flagged examples", "are kept")
+    return keep
+
+
+def _relabeled(Y, P, flips, names):
+    """`Y` with flipped entries set to the model's view, per-class guarded."""
+    new = np.where(flips, P > 0.5, Y).astype(Y.dtype)
+    restored = []
+    for value, kind in ((1, "positive"), (0, "negative")):
+        emptied = (Y == value).any(axis=0) & ~(new == value).any(axis=0)
+        for k in np.flatnonzero(emptied):
+            new[:, k] = Y[:, k]
+            restored.append(f"class {names[k]} without {kind} examples")
+    _warn_guard(restored, "relabeling the flagged annotations", "keep their labels")
+    return new
+
+
+def _warn_guard(restored, action, outcome):
+    if restored:
+        warnings.warn(
+            f"{action.capitalize()} would leave {', '.join(restored)}; the "
+            f"examples of those classes {outcome} as given.",
+            UserWarning,
+            stacklevel=6,
+        )
