@@ -167,3 +167,60 @@ def write_section(heading, body, path=BENCHMARKS_FILE):
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n")
+
+
+def best_times_in_turns(calls, *, repeat=3, clock=time.perf_counter):
+    """Best time of each call, the calls taken in turns.
+
+    Each round runs every call once, in order, so a busy spell of the machine
+    slows all of them alike instead of one whole series.
+
+    Parameters
+    ----------
+    calls : dict of str to callable
+        The functions to time, called without arguments.
+    repeat : int, default=3
+        Number of rounds.
+    clock : callable, default=time.perf_counter
+        Returns the current time in seconds. ``time.process_time`` (CPU time
+        of this process, all threads) is far less disturbed by other
+        processes on a shared machine, and right for work done in-process.
+
+    Returns
+    -------
+    seconds : dict of str to float
+        The smallest timing of each call.
+    results : dict of str to object
+        The value each call returned in the last round.
+    """
+    timings = {name: [] for name in calls}
+    results = {}
+    for _ in range(repeat):
+        for name, function in calls.items():
+            gc.collect()
+            start = clock()
+            results[name] = function()
+            timings[name].append(clock() - start)
+    return {name: min(values) for name, values in timings.items()}, results
+
+
+def loglog_slope(sizes, seconds):
+    """Least-squares slope of log(seconds) against log(sizes).
+
+    A slope of 1 means time grows linearly with size, 2 quadratically.
+
+    Examples
+    --------
+    >>> round(loglog_slope([1e3, 1e4, 1e5], [0.01, 0.1, 1.0]), 6)
+    1.0
+    """
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def to_memmap(array, path):
+    """Write ``array`` to ``path`` and return it opened read-only as a np.memmap."""
+    mapped = np.memmap(path, dtype=array.dtype, mode="w+", shape=array.shape)
+    mapped[:] = array
+    mapped.flush()
+    del mapped
+    return np.memmap(path, dtype=array.dtype, mode="r", shape=array.shape)

@@ -7,6 +7,11 @@ n_classes)`` and every step is a column-wise NumPy operation, so there is no
 Python loop over samples, and a loop over classes only where a selection needs
 a per-class count.
 
+The data is read through :class:`~skcleanml._chunked.LabelData`: whole when in
+memory, or in chunks of rows (``batch_size``, ``np.memmap``, sparse labels),
+with identical results; selections only keep the entries where the model
+disagrees with the given label.
+
 Notation used throughout: ``Y`` is the boolean given-label indicator and ``P``
 the predicted probability that each class is present.
 """
@@ -16,11 +21,21 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from skcleanml._chunked import (
+    CandidateScan,
+    Criterion,
+    Entries,
+    IssueSink,
+    LabelData,
+    group_status,
+    keep_lowest,
+    plan_sweeps,
+)
 from skcleanml._labels import check_labels, check_pred_probs
 from skcleanml._scoring import (
     class_label_quality_scores,
     confident_thresholds,
-    label_quality_scores,
+    example_scores,
 )
 
 FILTERS = (
@@ -39,11 +54,18 @@ RANKINGS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy
 _THRESHOLD_TOLERANCE = 1e-6
 
 
+_BATCH_SIZE = [Interval(Integral, 1, None, closed="left"), None]
+
+
 @validate_params(
-    {"labels": ["array-like", "sparse matrix"], "pred_probs": ["array-like"]},
+    {
+        "labels": ["array-like", "sparse matrix"],
+        "pred_probs": ["array-like"],
+        "batch_size": _BATCH_SIZE,
+    },
     prefer_skip_nested_validation=True,
 )
-def compute_confident_joint(labels, pred_probs):
+def compute_confident_joint(labels, pred_probs, *, batch_size=None):
     """Estimate the one-vs-rest confident joint of every class.
 
     Parameters
@@ -53,6 +75,9 @@ def compute_confident_joint(labels, pred_probs):
         Given labels: class-index lists or a 0/1 indicator matrix.
     pred_probs : array-like of shape (n_samples, n_classes)
         Out-of-fold predicted probability that each class is present.
+    batch_size : int, default=None
+        Read the data in chunks of this many rows; see
+        :func:`find_label_issues`. The result is the same for every value.
 
     Returns
     -------
@@ -71,41 +96,49 @@ def compute_confident_joint(labels, pred_probs):
     array([[2, 0],
            [1, 2]])
     """
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
-    return _confident_joint(Y, P)
+    data = LabelData(labels, pred_probs, batch_size=batch_size)
+    thresholds, n_present = confident_thresholds(data)
+    sink = IssueSink(data.shape, per_class=False)
+    raw = _scan(data, thresholds, None, sink, None, joint=True)[0]
+    return _confident_joint(raw, n_present, data.shape[0])
 
 
-def _confident_joint(Y, P, confident=None):
-    """Calibrated confident joint; ``confident`` is ``_confident_labels(Y, P)``."""
-    present, absent = _confident_labels(Y, P) if confident is None else confident
+def _confident_joint(counts, n_present, n_samples):
+    """Calibrated confident joint from raw counts (see ``_joint_counts``)."""
+    counts = counts.copy()
+    # Every class keeps at least one confidently correct example, so that a
+    # row is never all zero and calibration never divides by zero.
+    diagonal = counts[:, [0, 1], [0, 1]]
+    counts[:, [0, 1], [0, 1]] = np.maximum(diagonal, 1)
+    return _calibrate(counts, n_present, n_samples)
+
+
+def _joint_counts(Y, present, absent):
+    """Uncalibrated confident joint counts of a chunk, shape (n_classes, 2, 2)."""
     counts = np.empty((Y.shape[1], 2, 2), dtype=np.int64)
     counts[:, 1, 1] = np.count_nonzero(Y & present, axis=0)
     counts[:, 1, 0] = np.count_nonzero(Y & absent, axis=0)
     counts[:, 0, 1] = np.count_nonzero(present, axis=0) - counts[:, 1, 1]
     counts[:, 0, 0] = np.count_nonzero(absent, axis=0) - counts[:, 1, 0]
-    # Every class keeps at least one confidently correct example, so that a
-    # row is never all zero and calibration never divides by zero.
-    diagonal = counts[:, [0, 1], [0, 1]]
-    counts[:, [0, 1], [0, 1]] = np.maximum(diagonal, 1)
-    return _calibrate(counts, Y)
+    return counts
 
 
-def _confident_labels(Y, P):
+def _confident_labels(Y, P, thresholds):
     """Where each class is confidently present, and where confidently absent.
 
     An entry is confidently present when ``P`` reaches the class's mean
     probability over the examples given the class, and confidently absent when
-    ``1 - P`` reaches its mean over the others. When both hold, the larger
-    probability wins and a tie goes to absent.
+    ``1 - P`` reaches its mean over the others (``thresholds``, from
+    ``confident_thresholds``). When both hold, the larger probability wins
+    and a tie goes to absent.
 
     Returns
     -------
     present, absent : ndarray of shape (n_samples, n_classes), dtype=bool
         Never both True.
     """
+    absent_t, present_t = thresholds
     complement = 1 - P
-    absent_t, present_t = confident_thresholds(Y, P, complement)
     absent = complement >= absent_t - _THRESHOLD_TOLERANCE
     del complement  # P's size: free it before the boolean temporaries
     present = P >= present_t - _THRESHOLD_TOLERANCE
@@ -126,16 +159,15 @@ def _disagrees(Y, P):
     return np.where(Y, P < 0.5, P > 0.5)
 
 
-def _calibrate(counts, Y):
+def _calibrate(counts, n_present, n_samples):
     """Scale each row to its given-label count, then round keeping row totals."""
-    n_present = Y.sum(axis=0)
-    label_counts = np.stack([Y.shape[0] - n_present, n_present], axis=1)
+    label_counts = np.stack([n_samples - n_present, n_present], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = counts / counts.sum(axis=2, keepdims=True) * label_counts[..., None]
         # Summed column by column (g, t: 00, 10, 01, 11): float addition is
         # not associative, and this order agrees with cleanlab to the last bit.
         total = scaled[:, 0, 0] + scaled[:, 1, 0] + scaled[:, 0, 1] + scaled[:, 1, 1]
-        scaled = scaled / total[:, None, None] * Y.shape[0]
+        scaled = scaled / total[:, None, None] * n_samples
     return round_preserving_row_totals(np.nan_to_num(scaled))
 
 
@@ -257,45 +289,12 @@ def _lowest_untied(values, count):
     return chosen if np.count_nonzero(chosen) == count else None
 
 
-def class_label_issues(
-    Y,
-    P,
-    *,
-    filter_by="prune_by_noise_rate",
-    frac_noise=1.0,
-    num_to_remove_per_class=None,
-    min_examples_per_class=1,
-    confident_joint=None,
-):
-    """Per-class issue mask from validated inputs (boolean ``Y``, float ``P``)."""
-    disagrees = _disagrees(Y, P)
-    if filter_by == "predicted_neq_given":
-        return disagrees
-    confident = None
-    if confident_joint is None or filter_by in _CONFIDENT_FILTERS:
-        confident = _confident_labels(Y, P)
-    if filter_by in _CONFIDENT_FILTERS:
-        present, absent = confident
-        issues = np.where(Y, absent, present)
-        issues &= disagrees
-        if filter_by != "confident_learning":
-            # As many issues as confident learning finds, but the lowest-scored
-            # annotations of each class, whatever their given label.
-            key = class_label_quality_scores(Y, P, filter_by.removeprefix("low_"))
-            issues = flag_lowest(key, np.ones_like(Y), issues.sum(axis=0))
-            issues &= disagrees
-        return issues
-    if confident_joint is None:
-        confident_joint = _confident_joint(Y, P, confident)
-    del confident
-    noise_counts, class_counts = prune_counts(
-        confident_joint,
-        frac_noise=frac_noise,
-        min_examples_per_class=min_examples_per_class,
-    )
-    if num_to_remove_per_class is not None:
-        class_counts = np.repeat(np.asarray(num_to_remove_per_class)[:, None], 2, 1)
-    return _prune(Y, P, disagrees, filter_by, noise_counts, class_counts)
+def class_label_issues(Y, P, **options):
+    """Per-class issue mask from validated inputs (boolean ``Y``, float ``P``).
+
+    ``options`` are the filtering options of :func:`find_label_issues_per_class`.
+    """
+    return _label_issues(LabelData.from_arrays(Y, P), per_class=True, **options)
 
 
 _CONFIDENT_FILTERS = (
@@ -303,27 +302,172 @@ _CONFIDENT_FILTERS = (
     "low_self_confidence",
     "low_normalized_margin",
 )
+_LOW_FILTERS = ("low_self_confidence", "low_normalized_margin")
+_PRUNE_FILTERS = ("prune_by_noise_rate", "prune_by_class", "both")
 
 
-def _prune(Y, P, disagrees, filter_by, noise_counts, class_counts):
-    """Flag, per class and given label, the lowest-ranked disagreeing entries.
+def _label_issues(
+    data,
+    *,
+    per_class,
+    filter_by="prune_by_noise_rate",
+    frac_noise=1.0,
+    num_to_remove_per_class=None,
+    min_examples_per_class=1,
+    confident_joint=None,
+):
+    """Issues per class (or per example) of a :class:`LabelData`.
 
-    Only entries where the model disagrees can end up flagged, and their keys
-    (self-confidence below 0.5, negative margin) are strictly below those of
-    every agreeing entry of the same group, so the lowest ``count`` entries of
-    a group are found among the disagreeing ones: a small set.
+    Passes over the data: the confident thresholds (when needed), then one
+    pass for the confident labels, the joint counts and the disagreeing
+    entries, which are all that a selection ("prune" and "low" filters) looks
+    at; a chunked pass keeps them only within a memory budget and otherwise
+    reads them again group by group (``_flag_selected``).
     """
-    rows, cols = np.nonzero(disagrees)
-    candidates = _Candidates(rows, cols, Y, P)
-    keep = None
+    sink = IssueSink(data.shape, per_class=per_class)
+    by_class = filter_by in _LOW_FILTERS
+    joint = filter_by in _PRUNE_FILTERS and confident_joint is None
+    thresholds = n_present = None
+    if joint or filter_by in _CONFIDENT_FILTERS:
+        thresholds, n_present = confident_thresholds(data)
+    scan = None
+    if filter_by in _PRUNE_FILTERS or by_class:
+        scan = CandidateScan(data)
+    raw, issue_counts = _scan(data, thresholds, filter_by, sink, scan, joint=joint)
+    if scan is None:
+        return sink.result
+    if by_class:
+        method = filter_by.removeprefix("low_")
+        criteria = [_low_score_criterion(method, issue_counts)]
+    else:
+        if joint:
+            confident_joint = _confident_joint(raw, n_present, data.shape[0])
+        criteria = _prune_criteria(
+            filter_by,
+            confident_joint,
+            frac_noise,
+            min_examples_per_class,
+            num_to_remove_per_class,
+        )
+    _flag_selected(data, sink, scan, criteria, by_class=by_class)
+    return sink.result
+
+
+def _scan(data, thresholds, filter_by, sink, scan, *, joint):
+    """The pass over the chunks: joint counts, confident issues, candidates.
+
+    Returns the uncalibrated joint counts (with ``joint``) and the number of
+    confident-learning issues per class.
+    """
+    n_classes = data.shape[1]
+    raw = np.zeros((n_classes, 2, 2), dtype=np.int64)
+    issue_counts = np.zeros(n_classes, dtype=np.int64)
+    for start, Y, P in data.chunks():
+        disagrees = _disagrees(Y, P)
+        if thresholds is not None:
+            present, absent = _confident_labels(Y, P, thresholds)
+            if joint:
+                raw += _joint_counts(Y, present, absent)
+            if filter_by in _CONFIDENT_FILTERS:
+                issues = np.where(Y, absent, present)
+                issues &= disagrees
+                if filter_by == "confident_learning":
+                    sink.add_rows(start, issues)
+                else:
+                    issue_counts += np.count_nonzero(issues, axis=0)
+            del present, absent
+        if filter_by == "predicted_neq_given":
+            sink.add_rows(start, disagrees)
+        if scan is not None:
+            scan.add(start, Y, P, disagrees)
+    return raw, issue_counts
+
+
+def _flag_selected(data, sink, scan, criteria, *, by_class):
+    """Flag what the criteria select among the disagreeing entries.
+
+    Groups whose counts cover all their entries are flagged whole; the
+    others select. When the scan kept its entries, that is all; otherwise
+    the data is read again, keeping only the entries of selecting groups, in
+    as many passes as the memory budget requires.
+    """
+    sizes = scan.group_sizes(by_class)
+    status = group_status(sizes, criteria)
+    if not scan.overflow:
+        entries = Entries.concatenate(scan.parts, scan.dtype)
+        scan.parts = []
+        entry_status = status[entries.groups(by_class)]
+        flagged = entries.take(entry_status == 1)
+        sink.add_entries(flagged.rows, flagged.cols)
+        sweeps = [entries.take(entry_status == 2)]
+        del entries, flagged  # only the selecting entries are still needed
+    else:
+        groups = plan_sweeps(sizes, status, scan.budget)
+        sweeps = (
+            _collect(data, sink if i == 0 else None, status, sweep, sizes, by_class)
+            for i, sweep in enumerate(groups)
+        )
+    for selecting in sweeps:
+        chosen = keep_lowest(data, selecting, criteria, by_class=by_class)
+        sink.add_entries(selecting.rows[chosen], selecting.cols[chosen])
+
+
+def _collect(data, sink, status, groups, sizes, by_class):
+    """One pass: flag the whole groups (with a ``sink``), keep ``groups``' entries."""
+    in_sweep = np.zeros(len(status), dtype=bool)
+    in_sweep[groups] = True
+    flag_whole = sink is not None and np.any(status == 1)
+    selecting = Entries.empty(sizes[groups].sum(), data.dtype)
+    if not flag_whole and not len(selecting):
+        return selecting
+    filled = 0
+    for start, Y, P in data.chunks():
+        disagrees = _disagrees(Y, P)
+        if flag_whole:
+            sink.add_rows(start, disagrees & _per_entry(status == 1, Y, by_class))
+        disagrees &= _per_entry(in_sweep, Y, by_class)
+        filled = selecting.put(filled, Entries.where(disagrees, start, Y, P))
+    return selecting
+
+
+def _per_entry(per_group, Y, by_class):
+    """Broadcast a per-group boolean to every entry of the chunk ``Y``."""
+    if by_class:
+        return per_group
+    return np.where(Y, per_group[1::2], per_group[0::2])
+
+
+def _prune_criteria(filter_by, joint, frac_noise, min_examples, num_to_remove):
+    """Criteria of the prune filters, per (class, given label) group."""
+    noise_counts, class_counts = prune_counts(
+        joint, frac_noise=frac_noise, min_examples_per_class=min_examples
+    )
+    if num_to_remove is not None:
+        class_counts = np.repeat(np.asarray(num_to_remove)[:, None], 2, 1)
+    criteria = []
     if filter_by in ("prune_by_class", "both"):
-        keep = candidates.lowest(_self_confidence, class_counts)
+        criteria.append(Criterion(_self_confidence, class_counts, 0.5))
     if filter_by in ("prune_by_noise_rate", "both"):
-        by_margin = candidates.lowest(_margin, noise_counts)
-        keep = by_margin if keep is None else keep & by_margin
-    issues = np.zeros_like(disagrees)
-    issues[rows[keep], cols[keep]] = True
-    return issues
+        criteria.append(Criterion(_margin, noise_counts, 0.0))
+    return criteria
+
+
+def _low_score_criterion(method, issue_counts):
+    """As many annotations per class as confident learning finds, lowest first.
+
+    Whatever their given label: the group is the class. A disagreeing
+    annotation's normalized margin may round to exactly 0.5, the lowest score
+    an agreeing one can have, hence ``strict=False`` for it.
+    """
+
+    def key_of(p, given):
+        column = class_label_quality_scores(
+            np.reshape(given, (-1, 1)), np.reshape(p, (-1, 1)), method
+        )
+        return column[:, 0]
+
+    strict = method == "self_confidence"
+    return Criterion(key_of, issue_counts, 0.5, strict=strict)
 
 
 def _self_confidence(p, given):
@@ -335,43 +479,6 @@ def _margin(p, given):
     return np.where(given, p - (1 - p), (1 - p) - p)
 
 
-class _Candidates:
-    """Disagreeing entries grouped by (class, given label), in row order."""
-
-    def __init__(self, rows, cols, Y, P):
-        self.rows, self.Y, self.P = rows, Y, P
-        self.given, self.p = Y[rows, cols], P[rows, cols]
-        group = 2 * cols + self.given
-        self.order = np.argsort(group, kind="stable")
-        n_groups = 2 * Y.shape[1]
-        self.bounds = np.searchsorted(group[self.order], np.arange(n_groups + 1))
-
-    def lowest(self, key_of, counts):
-        """Mask of the candidates among the ``counts[k, g]`` lowest of their group."""
-        keep = np.ones(self.rows.size, dtype=bool)
-        counts = np.asarray(counts).ravel()
-        for group in np.flatnonzero(np.diff(self.bounds) > counts):
-            members = self.order[self.bounds[group] : self.bounds[group + 1]]
-            keep[members] = False
-            if counts[group] > 0:
-                chosen = self._lowest_in_group(key_of, group, members, counts[group])
-                keep[chosen] = True
-        return keep
-
-    def _lowest_in_group(self, key_of, group, members, count):
-        key = key_of(self.p[members], self.given[members])
-        chosen = _lowest_untied(key, count)
-        if chosen is not None:
-            return members[chosen]
-        # A tie at the cut-off: split it exactly as a sort of the whole group
-        # (every example with this given label) would.
-        k, given = divmod(int(group), 2)
-        group_rows = np.flatnonzero(self.Y[:, k] == given)
-        full_key = key_of(self.P[group_rows, k], given)
-        flagged = group_rows[np.argsort(full_key)[:count]]
-        return members[np.isin(self.rows[members], flagged)]
-
-
 _FILTER_CONSTRAINTS = {
     "labels": ["array-like", "sparse matrix"],
     "pred_probs": ["array-like"],
@@ -380,6 +487,7 @@ _FILTER_CONSTRAINTS = {
     "num_to_remove_per_class": ["array-like", None],
     "min_examples_per_class": [Interval(Integral, 0, None, closed="left")],
     "confident_joint": ["array-like", None],
+    "batch_size": _BATCH_SIZE,
 }
 
 
@@ -393,6 +501,7 @@ def find_label_issues_per_class(
     num_to_remove_per_class=None,
     min_examples_per_class=1,
     confident_joint=None,
+    batch_size=None,
 ):
     """Find which class annotation of which example is likely wrong.
 
@@ -439,6 +548,9 @@ def find_label_issues_per_class(
     confident_joint : array-like of shape (n_classes, 2, 2), default=None
         A precomputed one-vs-rest confident joint, see
         :func:`compute_confident_joint`.
+    batch_size : int, default=None
+        Read the data in chunks of this many rows; see
+        :func:`find_label_issues`.
 
     Returns
     -------
@@ -458,15 +570,15 @@ def find_label_issues_per_class(
     >>> find_label_issues_per_class(labels, pred_probs).ravel()
     array([False, False, False, False, False,  True])
     """
-    Y, P = _check_inputs(labels, pred_probs)
-    return class_label_issues(
-        Y,
-        P,
+    data = LabelData(labels, pred_probs, batch_size=batch_size)
+    return _label_issues(
+        data,
+        per_class=True,
         filter_by=filter_by,
         frac_noise=frac_noise,
-        num_to_remove_per_class=_check_num_to_remove(num_to_remove_per_class, Y),
+        num_to_remove_per_class=_check_num_to_remove(num_to_remove_per_class, data),
         min_examples_per_class=min_examples_per_class,
-        confident_joint=_check_confident_joint(confident_joint, Y),
+        confident_joint=_check_confident_joint(confident_joint, data),
     )
 
 
@@ -489,6 +601,7 @@ def find_label_issues(
     num_to_remove_per_class=None,
     min_examples_per_class=1,
     confident_joint=None,
+    batch_size=None,
 ):
     """Find the examples whose set of labels is likely wrong.
 
@@ -523,6 +636,12 @@ def find_label_issues(
         See :func:`find_label_issues_per_class`.
     confident_joint : array-like of shape (n_classes, 2, 2), default=None
         A precomputed one-vs-rest confident joint.
+    batch_size : int, default=None
+        Process the data in chunks of this many rows, which bounds the working
+        memory (see Notes). None processes in-memory inputs at once, and
+        chooses a chunk size (about 1/8 of pred_probs, at most 64 MB) when
+        pred_probs or labels is a ``np.memmap`` or labels are sparse. The
+        result is identical for every ``batch_size``.
 
     Returns
     -------
@@ -534,6 +653,21 @@ def find_label_issues(
     See Also
     --------
     get_label_quality_scores : The score used for ranking.
+
+    Notes
+    -----
+    Read in chunks, a ``np.memmap`` stays on disk (only its pages are read)
+    and sparse or list labels stay sparse: each chunk of rows is validated,
+    densified and processed on its own, in a few passes over the data (the
+    confident thresholds, then the confident labels and the entries where the
+    model disagrees with the given label, then the ranking of the flagged
+    rows). Only the disagreeing entries are kept, up to a budget of about a
+    quarter of pred_probs' size; beyond it, they are read again group by
+    group. The extra memory then stays under about the size of pred_probs:
+    the output (one boolean per example, or per annotation), a few times one
+    chunk, and that budget. The thresholds are float64 sums accumulated
+    over fixed blocks of rows in the same order whatever the chunks, so the
+    results do not depend on ``batch_size``.
 
     References
     ----------
@@ -554,41 +688,47 @@ def find_label_issues(
     >>> find_label_issues(labels, pred_probs,
     ...                   return_indices_ranked_by="self_confidence")
     array([4])
+
+    In chunks of two rows (as for a ``np.memmap``), the result is the same:
+
+    >>> find_label_issues(labels, pred_probs, batch_size=2)
+    array([False, False, False, False,  True, False])
     """
     rank_by_kwargs = _check_rank_by_kwargs(rank_by_kwargs)
-    Y, P = _check_inputs(labels, pred_probs)
+    data = LabelData(labels, pred_probs, batch_size=batch_size)
     options = {
         "filter_by": filter_by,
         "frac_noise": frac_noise,
-        "num_to_remove_per_class": _check_num_to_remove(num_to_remove_per_class, Y),
+        "num_to_remove_per_class": _check_num_to_remove(num_to_remove_per_class, data),
         "min_examples_per_class": min_examples_per_class,
-        "confident_joint": _check_confident_joint(confident_joint, Y),
+        "confident_joint": _check_confident_joint(confident_joint, data),
     }
-    if filter_by in ("low_self_confidence", "low_normalized_margin"):
-        mask = _low_score_examples(Y, P)
+    if filter_by in _LOW_FILTERS:
+        mask = _low_score_examples(data)
     else:
-        mask = class_label_issues(Y, P, **options).any(axis=1)
+        mask = _label_issues(data, per_class=False, **options)
     if return_indices_ranked_by is None:
         return mask
     indices = np.flatnonzero(mask)
-    scores = label_quality_scores(
-        Y, P, method=return_indices_ranked_by, rows=indices, **rank_by_kwargs
+    scores = example_scores(
+        data, method=return_indices_ranked_by, rows=indices, **rank_by_kwargs
     )
     return indices[np.argsort(scores, kind="stable")]
 
 
-def _low_score_examples(Y, P):
+def _low_score_examples(data):
     """The lowest-scored examples, as many as confident learning flags.
 
     One-vs-rest, the normalized margin of a binary label equals its
     self-confidence, so both low-score filters rank by the self-confidence.
     """
-    issues = class_label_issues(Y, P, filter_by="confident_learning").any(axis=1)
-    scores = label_quality_scores(Y, P)[:, None]
+    issues = _label_issues(data, per_class=False, filter_by="confident_learning")
+    scores = example_scores(data)[:, None]
     return flag_lowest(scores, np.ones_like(scores, dtype=bool), [issues.sum()])[:, 0]
 
 
 def _check_inputs(labels, pred_probs):
+    """Validated boolean ``Y`` and float ``P``, in memory."""
     P = check_pred_probs(pred_probs)
     return check_labels(labels, P.shape[1], n_samples=P.shape[0]), P
 
@@ -631,5 +771,10 @@ def _check_rank_by_kwargs(rank_by_kwargs):
         raise ValueError(
             "rank_by_kwargs accepts the keys 'adjust_pred_probs' and "
             f"'aggregator_kwargs', got {sorted(unknown)}."
+        )
+    adjust = rank_by_kwargs.get("adjust_pred_probs", False)
+    if not isinstance(adjust, bool | np.bool_):
+        raise TypeError(
+            f"rank_by_kwargs['adjust_pred_probs'] must be a bool, got {adjust!r}."
         )
     return rank_by_kwargs

@@ -35,6 +35,20 @@ def check_pred_probs(pred_probs, *, name="pred_probs"):
     >>> check_pred_probs([[1, 0], [0.5, 0.5]]).dtype
     dtype('float64')
     """
+    array = pred_probs_array(pred_probs, name=name)
+    if array.dtype != np.float32:
+        array = array.astype(np.float64, copy=False)
+    finite, low, high = probability_range(array)
+    raise_for_probability_range(finite, low, high, name=name)
+    return array
+
+
+def pred_probs_array(pred_probs, *, name="pred_probs"):
+    """Check the type and shape of pred_probs, without reading its values.
+
+    Returns ``np.asarray(pred_probs)`` unconverted: a ``np.memmap`` gives a
+    view of the same file, so nothing is loaded into memory.
+    """
     if sp.issparse(pred_probs):
         raise TypeError(f"{name} must be a dense array, got a sparse matrix.")
     try:
@@ -45,8 +59,6 @@ def check_pred_probs(pred_probs, *, name="pred_probs"):
         raise TypeError(
             f"{name} must hold numbers, got an array of dtype {array.dtype}."
         )
-    if array.dtype != np.float32:
-        array = array.astype(np.float64, copy=False)
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D array of shape (n_samples, n_classes), "
@@ -57,14 +69,28 @@ def check_pred_probs(pred_probs, *, name="pred_probs"):
             f"{name} must have at least one sample and one class, got shape "
             f"{array.shape}."
         )
+    return array
+
+
+def probability_range(array):
+    """``(all values finite, minimum, maximum)`` of a float array.
+
+    The minimum and maximum are only meaningful when every value is finite.
+    """
     if not np.isfinite(array).all():
+        return False, np.nan, np.nan
+    return True, array.min(), array.max()
+
+
+def raise_for_probability_range(finite, low, high, *, name="pred_probs"):
+    """Raise the ValueError for non-finite values or values outside [0, 1]."""
+    if not finite:
         raise ValueError(f"{name} must not contain NaN or infinity.")
-    if array.min() < 0 or array.max() > 1:
+    if low < 0 or high > 1:
         raise ValueError(
             f"{name} must hold probabilities in [0, 1], got values in "
-            f"[{array.min():g}, {array.max():g}]."
+            f"[{low:g}, {high:g}]."
         )
-    return array
 
 
 def is_class_index_lists(labels):
@@ -110,17 +136,61 @@ def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
         indicator = int2onehot(labels, n_classes, name=name)
     else:
         indicator = _check_indicator(labels, n_classes, name=name)
-    if n_samples is not None and indicator.shape[0] != n_samples:
-        raise ValueError(
-            f"{name} has {indicator.shape[0]} samples but pred_probs has "
-            f"{n_samples}; they must describe the same examples."
-        )
-    if indicator.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one sample.")
+    check_n_samples(indicator.shape[0], n_samples, name=name)
     return indicator
 
 
+def check_labels_lazily(labels, n_classes, *, n_samples, name="labels"):
+    """Validate labels without building the dense indicator, for chunked reading.
+
+    Returns
+    -------
+    labels : scipy.sparse.csr_array of dtype bool, or ndarray
+        Class-index lists and sparse indicators as a boolean CSR array (with
+        ``n_classes`` columns); a dense indicator as ``np.asarray(labels)``,
+        unconverted (a ``np.memmap`` stays a view of its file), whose values
+        the reader must still check with :func:`check_binary`, one chunk of
+        rows at a time.
+    """
+    if labels is None:
+        raise ValueError(f"{name} must not be None.")
+    if is_class_index_lists(labels):
+        lengths, flat = _checked_index_lists(labels, n_classes, name)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        data = np.ones(flat.size, dtype=bool)
+        shape = (len(lengths), n_classes)
+        indicator = sp.csr_array((data, flat, indptr), shape=shape)
+    else:
+        indicator, values = _indicator_parts(labels, n_classes, name)
+        if sp.issparse(indicator):
+            check_binary(values, name=name)
+            indicator = sp.csr_array(indicator, dtype=bool)
+    check_n_samples(indicator.shape[0], n_samples, name=name)
+    return indicator
+
+
+def check_n_samples(n_found, n_samples, *, name="labels"):
+    """Raise when labels do not have the ``n_samples`` rows of pred_probs."""
+    if n_samples is not None and n_found != n_samples:
+        raise ValueError(
+            f"{name} has {n_found} samples but pred_probs has "
+            f"{n_samples}; they must describe the same examples."
+        )
+    if n_found == 0:
+        raise ValueError(f"{name} must hold at least one sample.")
+
+
 def _check_indicator(labels, n_classes, *, name):
+    labels, values = _indicator_parts(labels, n_classes, name)
+    check_binary(values, name=name)
+    if sp.issparse(labels):
+        return labels.toarray().astype(bool, copy=False)
+    # A bool input is returned as is (callers never write to it).
+    return labels.astype(bool, copy=False)
+
+
+def _indicator_parts(labels, n_classes, name):
+    """The indicator (sparse, or as an ndarray) and its values, shape checked."""
     if sp.issparse(labels):
         values = labels.data
         shape = labels.shape
@@ -140,15 +210,16 @@ def _check_indicator(labels, n_classes, *, name):
             f"{name} is an indicator with {shape[1]} columns but there are "
             f"{n_classes} classes (pred_probs.shape[1]); they must match."
         )
+    return labels, values
+
+
+def check_binary(values, *, name="labels"):
+    """Raise unless ``values`` (an array of indicator entries) are all 0 or 1."""
     values = np.asarray(values)
     if values.dtype.kind not in "biuf" or not _is_binary(values):
         raise ValueError(
             f"{name} must be a 0/1 indicator matrix; found values other than 0 and 1."
         )
-    if sp.issparse(labels):
-        return labels.toarray().astype(bool, copy=False)
-    # A bool input is returned as is (callers never write to it).
-    return labels.astype(bool, copy=False)
 
 
 def _is_binary(values):
@@ -183,6 +254,19 @@ def int2onehot(labels, K, *, name="labels"):
            [0, 0, 0],
            [0, 0, 1]])
     """
+    if not is_class_index_lists(labels):
+        raise TypeError(
+            f"{name} must be a list of lists of class indices ([[0], [0, 2], "
+            f"[]]), got {type(labels).__name__}."
+        )
+    lengths, flat = _checked_index_lists(labels, K, name)
+    onehot = np.zeros((len(lengths), K), dtype=bool)
+    onehot[np.repeat(np.arange(len(lengths)), lengths), flat] = True
+    return onehot
+
+
+def _checked_index_lists(labels, K, name):
+    """Row lengths and all class indices, checked to lie in [0, K)."""
     if not isinstance(K, numbers.Integral) or isinstance(K, bool) or K < 1:
         raise ValueError(f"K must be a positive integer, got {K!r}.")
     lengths, flat = _flatten_index_lists(labels, name)
@@ -192,46 +276,57 @@ def int2onehot(labels, K, *, name="labels"):
             f"{name} holds class index {bad}, but class indices must lie in "
             f"[0, {K - 1}] for {K} classes."
         )
-    onehot = np.zeros((len(lengths), K), dtype=bool)
-    onehot[np.repeat(np.arange(len(lengths)), lengths), flat] = True
-    return onehot
+    return lengths, flat
 
 
 def _flatten_index_lists(labels, name):
     """Row lengths and all class indices of a list of lists, as int arrays.
 
-    Plain lists of ints are converted in bulk (one ``np.array`` call over all
+    Lists of integers are converted in bulk (one ``np.fromiter`` over all
     indices); anything unusual takes the row-by-row path, which names the
     offending row in its error.
     """
     if set(map(type, labels)) <= {list, tuple}:
-        lengths = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
-        try:
-            flat = np.array(list(itertools.chain.from_iterable(labels)))
-        except ValueError:  # nested sequences: let the row-by-row path explain
-            flat = None
-        if flat is not None and flat.ndim == 1:
-            if flat.size == 0 or flat.dtype.kind in "iu":
-                return lengths, flat.astype(np.int64, copy=False)
+        items = itertools.chain.from_iterable(labels)
+        if all(map(_is_index_type, set(map(type, items)))):
+            lengths = np.fromiter(map(len, labels), dtype=np.intp, count=len(labels))
+            items = itertools.chain.from_iterable(labels)
+            try:
+                flat = np.fromiter(items, dtype=np.int64, count=lengths.sum())
+            except OverflowError:  # an index beyond int64: reported below
+                pass
+            else:
+                return lengths, flat
     rows = [_as_index_list(row, i, name) for i, row in enumerate(labels)]
     lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
     flat = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     return lengths, flat
 
 
+def _is_index_type(item_type):
+    """Python and NumPy integers are class indices; bools are not."""
+    return issubclass(item_type, int | np.integer) and not issubclass(item_type, bool)
+
+
 def _as_index_list(row, i, name):
-    if isinstance(row, numbers.Integral) or isinstance(row, str | bytes):
+    if row is None or isinstance(row, numbers.Integral | str | bytes):
         raise TypeError(
             f"{name}[{i}] must be a list of class indices, got {row!r}. Lists "
             "hold class indices ([[0], [0, 2], []]); pass a 2-D array for a "
             "0/1 indicator."
         )
-    array = np.asarray(list(row))
+    row = list(row)
+    try:
+        array = np.asarray(row)
+    except ValueError:  # ragged nesting inside the row
+        array = np.asarray(row, dtype=object)
     if array.size == 0:
         return np.empty(0, dtype=np.int64)
-    if array.dtype.kind == "f" and np.all(array == np.round(array)):
-        return array.astype(np.int64)
-    if array.dtype.kind not in "iu" or array.ndim != 1:
+    if array.dtype.kind == "f" and np.isfinite(array).all():
+        if np.all(array == np.round(array)):  # 2.0 is class 2
+            return array.astype(np.int64)
+    bools = any(isinstance(item, bool | np.bool_) for item in row)
+    if array.dtype.kind not in "iu" or array.ndim != 1 or bools:
         raise TypeError(
             f"{name}[{i}] must hold integer class indices, got {list(row)!r}."
         )
@@ -257,7 +352,13 @@ def onehot2int(onehot):
     >>> onehot2int([[1, 1, 0], [0, 0, 0], [0, 0, 1]])
     [[0, 1], [], [2]]
     """
-    shape = onehot.shape if sp.issparse(onehot) else np.shape(onehot)
+    try:
+        shape = onehot.shape if sp.issparse(onehot) else np.shape(onehot)
+    except ValueError:  # numpy refuses ragged nested sequences
+        raise ValueError(
+            "onehot must be a rectangular 2-D 0/1 indicator matrix; its rows "
+            "have different lengths."
+        ) from None
     if len(shape) != 2:
         raise ValueError(
             f"onehot must be a 2-D 0/1 indicator matrix, got {len(shape)} dimension(s)."

@@ -7,12 +7,13 @@ wrong (Thyagarajan et al., 2023). Everything is column-wise NumPy.
 """
 
 import inspect
+import math
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions, validate_params
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from skcleanml._labels import check_labels, check_pred_probs
+from skcleanml._chunked import LabelData, add_label_sums, map_rows
 
 METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 AGGREGATORS = ("exponential_moving_average", "softmin", "min", "mean")
@@ -20,6 +21,8 @@ DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
 
 # Probabilities are clipped away from 0 before logs and divisions.
 _CLIP = 1e-10
+# Smallest confident threshold when pred_probs are adjusted.
+_MIN_THRESHOLD = 2e-6
 
 
 _SCORE_CONSTRAINTS = {
@@ -27,6 +30,7 @@ _SCORE_CONSTRAINTS = {
     "pred_probs": ["array-like"],
     "method": [StrOptions(set(METHODS))],
     "adjust_pred_probs": ["boolean"],
+    "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
 }
 
 
@@ -41,6 +45,7 @@ def get_label_quality_scores(
     method="self_confidence",
     adjust_pred_probs=False,
     aggregator_kwargs=None,
+    batch_size=None,
 ):
     """Score how likely each example's set of labels is correct.
 
@@ -69,6 +74,14 @@ def get_label_quality_scores(
         parameters (``"alpha"`` in
         (0, 1] for the moving average, ``"temperature"`` > 0 for softmin).
         None means ``{"method": "exponential_moving_average", "alpha": 0.8}``.
+        The aggregation must be row-wise (each example's score depends on its
+        own scores only), since the examples may be scored in chunks.
+    batch_size : int, default=None
+        Score the examples in chunks of this many rows, which bounds the
+        working memory (see Notes). None scores in-memory inputs at once, and
+        chooses a chunk size (about 1/8 of pred_probs, at most 64 MB) when
+        pred_probs or labels is a ``np.memmap`` or labels are sparse. The
+        scores are identical for every ``batch_size``.
 
     Returns
     -------
@@ -79,6 +92,13 @@ def get_label_quality_scores(
     --------
     get_label_quality_scores_per_class : The score of every class annotation.
     find_label_issues : Which examples are likely mislabeled.
+
+    Notes
+    -----
+    Read in chunks, a ``np.memmap`` stays on disk and sparse labels stay
+    sparse: each chunk of rows is densified and scored on its own, so the
+    extra memory is the output plus a few times one chunk (and one pass more
+    over the data with ``adjust_pred_probs``, for the thresholds).
 
     References
     ----------
@@ -93,11 +113,9 @@ def get_label_quality_scores(
     >>> get_label_quality_scores(labels, pred_probs).round(3)
     array([0.9, 0.5])
     """
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
-    return label_quality_scores(
-        Y,
-        P,
+    data = LabelData(labels, pred_probs, batch_size=batch_size)
+    return example_scores(
+        data,
         method=method,
         adjust_pred_probs=adjust_pred_probs,
         aggregator_kwargs=aggregator_kwargs,
@@ -118,15 +136,47 @@ def label_quality_scores(
     With ``rows``, only those examples are scored (each score depends on its
     own row, and on the whole data only through the confident thresholds).
     """
-    aggregate = _resolve_aggregator(aggregator_kwargs)
-    return aggregate(
-        class_label_quality_scores(Y, P, method, adjust_pred_probs, rows=rows)
+    return example_scores(
+        LabelData.from_arrays(Y, P),
+        method=method,
+        adjust_pred_probs=adjust_pred_probs,
+        aggregator_kwargs=aggregator_kwargs,
+        rows=rows,
     )
+
+
+def example_scores(
+    data,
+    *,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    aggregator_kwargs=None,
+    rows=None,
+):
+    """Example scores of a :class:`~skcleanml._chunked.LabelData`, chunk by chunk.
+
+    ``rows`` (sorted indices) restricts the scoring to those examples.
+    """
+    aggregate = _resolve_aggregator(aggregator_kwargs)
+    thresholds = confident_thresholds(data)[0] if adjust_pred_probs else None
+
+    def score(Y, P):
+        per_class = class_label_quality_scores(
+            Y, P, method, adjust_pred_probs, thresholds=thresholds
+        )
+        return aggregate(per_class)
+
+    return map_rows(data, score, rows=rows)
 
 
 @validate_params(_SCORE_CONSTRAINTS, prefer_skip_nested_validation=True)
 def get_label_quality_scores_per_class(
-    labels, pred_probs, *, method="self_confidence", adjust_pred_probs=False
+    labels,
+    pred_probs,
+    *,
+    method="self_confidence",
+    adjust_pred_probs=False,
+    batch_size=None,
 ):
     """Score every class annotation of every example.
 
@@ -142,6 +192,11 @@ def get_label_quality_scores_per_class(
         Binary label quality score of each annotation.
     adjust_pred_probs : bool, default=False
         Subtract each class's confident threshold before scoring.
+    batch_size : int, default=None
+        Score in chunks of this many rows; see
+        :func:`get_label_quality_scores`. The output itself has the size of
+        pred_probs (float32 stays float32 for the self-confidence and the
+        normalized margin).
 
     Returns
     -------
@@ -157,18 +212,27 @@ def get_label_quality_scores_per_class(
     array([[0.9, 0.9, 0.9],
            [0.4, 0.9, 0.9]])
     """
-    P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
-    return class_label_quality_scores(Y, P, method, adjust_pred_probs)
+    data = LabelData(labels, pred_probs, batch_size=batch_size)
+    thresholds = confident_thresholds(data)[0] if adjust_pred_probs else None
+    return map_rows(
+        data,
+        lambda Y, P: class_label_quality_scores(
+            Y, P, method, adjust_pred_probs, thresholds=thresholds
+        ),
+    )
 
 
-def class_label_quality_scores(Y, P, method="self_confidence", adjust=False, rows=None):
+def class_label_quality_scores(
+    Y, P, method="self_confidence", adjust=False, rows=None, thresholds=None
+):
     """Per-class scores from validated inputs (boolean ``Y``, float ``P``).
 
-    ``rows`` restricts the scores to those examples; the confident thresholds
-    (``adjust``) are still those of all examples.
+    ``rows`` restricts the scores to those examples. With ``adjust``, the
+    confident thresholds are ``thresholds`` when given (those of the whole
+    data, when ``Y`` and ``P`` are a chunk of it), else those of ``Y``, ``P``.
     """
-    thresholds = confident_thresholds(Y, P) if adjust else None
+    if adjust and thresholds is None:
+        thresholds = confident_thresholds(LabelData.from_arrays(Y, P))[0]
     if rows is not None:
         Y, P = Y[rows], P[rows]
     if adjust:
@@ -192,22 +256,32 @@ def class_label_quality_scores(Y, P, method="self_confidence", adjust=False, row
     return _confidence_weighted_entropy(given, other)
 
 
-def confident_thresholds(Y, P, complement=None):
-    """Mean probability of each given binary label, per class.
+def confident_thresholds(data):
+    """Mean probability of each given binary label, per class, and label counts.
 
-    Returns an array of shape (2, n_classes): row 0 is the mean of ``1 - P`` over
-    the examples without the class, row 1 the mean of ``P`` over those with it
-    (NaN where no example has that label). ``complement`` is ``1 - P`` when the
-    caller already has it.
+    Parameters
+    ----------
+    data : LabelData
+
+    Returns
+    -------
+    thresholds : ndarray of shape (2, n_classes)
+        Row 0 is the mean of ``1 - P`` over the examples without the class,
+        row 1 the mean of ``P`` over those with it (NaN where no example has
+        that label). The float64 sums are accumulated in fixed blocks of
+        rows, so the thresholds are the same however the data is chunked.
+    n_present : ndarray of shape (n_classes,), dtype=int64
+        Number of examples given each class.
     """
-    if complement is None:
-        complement = 1 - P
-    n_present = np.count_nonzero(Y, axis=0)
-    n_absent = Y.shape[0] - n_present
+    n_samples, n_classes = data.shape
+    sums = np.zeros((2, n_classes))
+    n_present = np.zeros(n_classes, dtype=np.int64)
+    for start, Y, P in data.chunks(aligned=True):
+        add_label_sums(sums, Y, P, start)
+        n_present += np.count_nonzero(Y, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        present = np.einsum("ij,ij->j", P, Y, dtype=np.float64) / n_present
-        absent = np.einsum("ij,ij->j", complement, ~Y, dtype=np.float64) / n_absent
-    return np.stack([absent, present])
+        thresholds = sums / np.stack([n_samples - n_present, n_present])
+    return thresholds, n_present
 
 
 def _subtract_confident_thresholds(P, thresholds):
@@ -217,6 +291,10 @@ def _subtract_confident_thresholds(P, thresholds):
     examples given that label; subtracting it and shifting by the largest
     threshold keeps every probability non-negative.
     """
+    # A label no example has gets threshold 2, which no probability reaches,
+    # and thresholds stay above 0 (both as cleanlab does), so that the
+    # renormalizing total below is never 0.
+    thresholds = np.clip(np.nan_to_num(thresholds, nan=2.0), _MIN_THRESHOLD, None)
     absent_t, present_t = thresholds.astype(P.dtype)
     shift = np.maximum(absent_t, present_t)
     absent = 1 - P - absent_t + shift
@@ -228,7 +306,7 @@ def _subtract_confident_thresholds(P, thresholds):
 def _confidence_weighted_entropy(given, other):
     """log(1 + x) / x with x the normalized binary entropy over self-confidence."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        entropy = -(_xlogx(given) + _xlogx(other)) / np.log(2)
+        entropy = -(_xlogx(given) + _xlogx(other)) / math.log(2)  # keeps float32
     ratio = entropy / np.clip(given, _CLIP, None)
     return np.log(ratio + 1) / np.clip(ratio, _CLIP, None)
 
@@ -251,6 +329,7 @@ def _resolve_aggregator(aggregator_kwargs):
     if callable(method):
         return lambda scores: _apply_callable(method, scores, kwargs)
     _check_choice(method, AGGREGATORS, "aggregator_kwargs['method']")
+    _check_aggregator_keys(method, kwargs)
     if method == "exponential_moving_average":
         alpha = kwargs.get("alpha")
         if alpha is not None:
@@ -264,12 +343,29 @@ def _resolve_aggregator(aggregator_kwargs):
     return lambda scores: reduce(scores, axis=1)
 
 
+def _check_aggregator_keys(method, kwargs):
+    """Reject misspelled or foreign options instead of silently ignoring them."""
+    allowed = {"exponential_moving_average": {"alpha"}, "softmin": {"temperature"}}
+    unknown = set(kwargs) - allowed.get(method, set())
+    if unknown:
+        expected = sorted(allowed.get(method, ())) or "no other keys"
+        raise ValueError(
+            f"aggregator_kwargs for method {method!r} takes {expected}, got "
+            f"unknown keys {sorted(unknown)}."
+        )
+
+
 def _apply_callable(function, scores, kwargs):
     """Call a user aggregator row-wise: with ``axis=1`` when it takes an axis."""
     if _accepts_axis(function):
         result = np.asarray(function(scores, axis=1, **kwargs))
     else:  # A function of one example's K scores, as cleanlab documents.
         result = np.array([function(row, **kwargs) for row in scores])
+    if result.dtype.kind not in "biuf":
+        raise TypeError(
+            "aggregator_kwargs['method'] must return numbers, got an array of "
+            f"dtype {result.dtype}."
+        )
     if result.shape != scores.shape[:1]:
         raise ValueError(
             "aggregator_kwargs['method'] must map scores of shape (n_samples, "
