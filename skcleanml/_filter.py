@@ -607,7 +607,10 @@ def find_label_issues(
 
     An example is flagged when any of its class annotations is flagged by
     one-vs-rest confident learning (Northcutt et al., 2021; Thyagarajan et al.,
-    2023); see :func:`find_label_issues_per_class` for the filters.
+    2023); see :func:`find_label_issues_per_class` for the filters. The two
+    low-score filters are the exception, as in cleanlab: they flag the
+    examples with the lowest self-confidence label quality score, as many as
+    "confident_learning" flags.
 
     Parameters
     ----------
