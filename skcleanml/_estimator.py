@@ -6,7 +6,6 @@ probabilities (``_oof``) -> the functional core (``_filter``, ``_scoring``)
 user of the functional API would, so the two cannot disagree.
 """
 
-import copy
 import sys
 import time
 import warnings
@@ -22,7 +21,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils import _safe_indexing, check_random_state, get_tags, indexable
+from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -59,7 +58,7 @@ from skcleanml._scoring import (
     get_label_quality_scores,
     get_label_quality_scores_per_class,
 )
-from skcleanml._split import check_multilabel_cv
+from skcleanml._split import check_multilabel_cv, repeat_multilabel_cv
 from skcleanml._summary import health_summary
 
 
@@ -415,24 +414,21 @@ n_classes) or (n_samples,)
 
     def _out_of_fold(self, estimator, X, Y, fit_params, split_params):
         """Out-of-fold probabilities, averaged over `n_repeats` shuffles."""
-        splitters = _repeat_splitters(self.cv, self.n_repeats, self.random_state)
-        _check_enough_samples(splitters[0], Y.shape[0])
-        total = np.zeros(Y.shape, dtype=np.float64)
-        for repeat, splitter in enumerate(splitters, start=1):
-            if self.n_repeats > 1:
-                self._log(f"repeat {repeat}/{self.n_repeats}")
-            total += cross_val_pred_probs(
-                estimator,
-                X,
-                Y,
-                cv=splitter,
-                n_jobs=self.n_jobs,
-                verbose=self.verbose,
-                fit_params=fit_params,
-                split_params=split_params,
-            )
-        name = f"predict_proba of {type(estimator).__name__}"
-        return check_pred_probs(total / len(splitters), name=name)
+        splitter = repeat_multilabel_cv(self.cv, self.n_repeats, self.random_state)[0]
+        _check_enough_samples(splitter, Y.shape[0])
+        P = cross_val_pred_probs(
+            estimator,
+            X,
+            Y,
+            cv=self.cv,
+            n_repeats=self.n_repeats,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            fit_params=fit_params,
+            split_params=split_params,
+            random_state=self.random_state,
+        )
+        return check_pred_probs(P, name=f"predict_proba of {type(estimator).__name__}")
 
     def _detect(self, Y, P):
         """Set the detection attributes with the functional API's own calls."""
@@ -723,29 +719,6 @@ def _check_given_pred_probs(pred_probs, Y, y_type):
             f"column per label of y, got shape {P.shape}."
         )
     return P
-
-
-def _repeat_splitters(cv, n_repeats, random_state):
-    """One splitter per repeat; repeats differ only in their shuffling seed."""
-    if n_repeats == 1:
-        return [check_multilabel_cv(cv, random_state=random_state)]
-    rng = check_random_state(random_state)
-    seeds = rng.randint(np.iinfo(np.int32).max, size=n_repeats)
-    if cv is None or (isinstance(cv, Integral) and not isinstance(cv, bool)):
-        return [check_multilabel_cv(cv, random_state=int(seed)) for seed in seeds]
-    splitter = check_multilabel_cv(cv)
-    if not (getattr(splitter, "shuffle", False) and hasattr(splitter, "random_state")):
-        raise ValueError(
-            f"n_repeats={n_repeats} needs a cv that shuffles: an int, or a "
-            "splitter with shuffle=True and a random_state; got "
-            f"cv={splitter!r}, which would repeat the same splits."
-        )
-    repeats = []
-    for seed in seeds:
-        reseeded = copy.deepcopy(splitter)
-        reseeded.random_state = int(seed)
-        repeats.append(reseeded)
-    return repeats
 
 
 def _check_enough_samples(splitter, n_samples):

@@ -20,7 +20,7 @@ from sklearn.utils import _safe_indexing, check_array, get_tags
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples
 
-from skcleanml._split import check_multilabel_cv
+from skcleanml._split import repeat_multilabel_cv
 
 
 def is_native_multilabel(estimator):
@@ -226,6 +226,7 @@ def cross_val_pred_probs(
     Y,
     *,
     cv=5,
+    n_repeats=1,
     n_jobs=None,
     verbose=0,
     fit_params=None,
@@ -259,6 +260,12 @@ def cross_val_pred_probs(
         :class:`~skcleanml._split.MultilabelStratifiedKFold`. The test folds
         must form a partition of the samples.
 
+    n_repeats : int, default=1
+        Number of cross-validations, differently shuffled, whose out-of-fold
+        probabilities are averaged. The fits of all repeats run in one joblib
+        call, so a Dask cluster receives `X` once. Needs a `cv` that shuffles
+        when above 1 (see :func:`~skcleanml._split.repeat_multilabel_cv`).
+
     n_jobs : int, default=None
         Number of fits run in parallel through joblib. ``None`` means 1 unless
         in a :obj:`joblib.parallel_backend` context; -1 means all processors.
@@ -275,7 +282,7 @@ def cross_val_pred_probs(
         Parameters passed to ``cv.split`` (such as ``groups``).
 
     random_state : int, RandomState instance or None, default=None
-        Shuffling of the folds when `cv` is an int. Ignored otherwise.
+        Shuffling of the folds when `cv` is an int, and the per-repeat seeds.
 
     Returns
     -------
@@ -307,17 +314,20 @@ def cross_val_pred_probs(
         )
     n_samples = _num_samples(X)
     Y = _check_indicator_target(Y, n_samples)
-    splitter = check_multilabel_cv(cv, Y, random_state=random_state)
-    splits = list(splitter.split(X, Y, **(split_params or {})))
-    splits = _check_partition(splits, n_samples)
+    folds = []  # (repeat, train, test) of every fold of every repeat
+    for repeat, splitter in enumerate(
+        repeat_multilabel_cv(cv, n_repeats, random_state)
+    ):
+        splits = splitter.split(X, Y, **(split_params or {}))
+        folds.extend((repeat, *split) for split in _check_partition(splits, n_samples))
 
-    pred_probs = np.empty(Y.shape, dtype=np.float64)
-    tasks = _plan_fits(estimator, Y, splits, pred_probs)
+    pred_probs = np.empty((n_repeats, *Y.shape), dtype=np.float64)
+    tasks = _plan_fits(estimator, Y, folds, pred_probs)
     keep_2d = not get_tags(estimator).target_tags.single_output
     jobs = (
         delayed(_fit_predict)(
             clone(estimator),
-            X,
+            X,  # the same object in every call: joblib's dask backend sends it once
             _fold_target(Y, train, cols, keep_2d),
             train,
             test,
@@ -326,12 +336,13 @@ def cross_val_pred_probs(
         for _, train, test, cols in tasks
     )
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    progress = _FoldProgress([task[0] for task in tasks], len(splits), verbose)
+    progress = _FoldProgress([task[0] for task in tasks], len(folds), verbose)
     for (fold, _, test, cols), proba in zip(tasks, outputs):
-        pred_probs[np.ix_(test, cols)] = proba
+        pred_probs[folds[fold][0]][np.ix_(test, cols)] = proba
         progress.done(fold)
     progress.done(None)
-    return pred_probs
+    # Summed in repeat order, then divided: one repeat is returned unchanged.
+    return pred_probs.sum(axis=0) / n_repeats
 
 
 def _check_indicator_target(Y, n_samples):
@@ -381,7 +392,7 @@ def _as_indices(indices):
     return indices
 
 
-def _plan_fits(estimator, Y, splits, pred_probs):
+def _plan_fits(estimator, Y, folds, pred_probs):
     """List the fits as (fold, train, test, columns); fill constant columns.
 
     A column constant in a training fold is predicted as that constant and
@@ -389,10 +400,11 @@ def _plan_fits(estimator, Y, splits, pred_probs):
     """
     native = is_native_multilabel(estimator)
     tasks = []
-    for fold, (train, test) in enumerate(splits):
+    for fold, (repeat, train, test) in enumerate(folds):
         Y_train = Y[train]
         constant = (Y_train == Y_train[0]).all(axis=0)
-        pred_probs[np.ix_(test, np.flatnonzero(constant))] = Y_train[0, constant]
+        filled = pred_probs[repeat]
+        filled[np.ix_(test, np.flatnonzero(constant))] = Y_train[0, constant]
         free = np.flatnonzero(~constant)
         if native and free.size:
             tasks.append((fold, train, test, free))

@@ -7,6 +7,7 @@ in a single vectorized step, which gives the same result (see
 ``_greedy_folds``).
 """
 
+import copy
 import numbers
 import warnings
 
@@ -288,3 +289,51 @@ def check_multilabel_cv(cv=5, y=None, *, random_state=None):
             int(cv), shuffle=True, random_state=random_state
         )
     return check_cv(cv)
+
+
+def repeat_multilabel_cv(cv, n_repeats, random_state=None):
+    """One cross-validator per repeat, differing only in their shuffling seed.
+
+    Parameters
+    ----------
+    cv : int, cross-validation generator, iterable or None
+        As in :func:`check_multilabel_cv`. For ``n_repeats > 1`` it must
+        shuffle: an int, or a splitter with ``shuffle=True`` and a
+        ``random_state`` attribute, which is reseeded per repeat.
+
+    n_repeats : int
+        Number of cross-validators.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the per-repeat seeds (with one repeat: of the shuffling).
+
+    Returns
+    -------
+    splitters : list of cross-validators
+
+    Examples
+    --------
+    >>> from skcleanml._split import repeat_multilabel_cv
+    >>> [s.random_state for s in repeat_multilabel_cv(3, 2, random_state=0)]
+    [209652396, 398764591]
+    """
+    if n_repeats == 1:
+        return [check_multilabel_cv(cv, random_state=random_state)]
+    seeds = check_random_state(random_state).randint(
+        np.iinfo(np.int32).max, size=n_repeats
+    )
+    if cv is None or (isinstance(cv, numbers.Integral) and not isinstance(cv, bool)):
+        return [check_multilabel_cv(cv, random_state=int(seed)) for seed in seeds]
+    splitter = check_multilabel_cv(cv)
+    if not (getattr(splitter, "shuffle", False) and hasattr(splitter, "random_state")):
+        raise ValueError(
+            f"n_repeats={n_repeats} needs a cv that shuffles: an int, or a "
+            "splitter with shuffle=True and a random_state; got "
+            f"cv={splitter!r}, which would repeat the same splits."
+        )
+    repeats = []
+    for seed in seeds:
+        reseeded = copy.deepcopy(splitter)
+        reseeded.random_state = int(seed)
+        repeats.append(reseeded)
+    return repeats
