@@ -288,11 +288,12 @@ def map_rows(data, function, rows=None):
         return function(Y[:0], P[:0])
     out, filled = None, 0
     for start, stop in data.bounds():
-        Y, P = data.rows(start, stop)
         if rows is not None:
             low, high = np.searchsorted(rows, [start, stop])
             if low == high:
-                continue
+                continue  # no requested row here: don't even read the chunk
+        Y, P = data.rows(start, stop)
+        if rows is not None:
             local = rows[low:high] - start
             Y, P = Y[local], P[local]
         result = function(Y, P)

@@ -58,8 +58,8 @@ from skcleanml._scoring import (
     get_label_quality_scores,
     get_label_quality_scores_per_class,
 )
-from skcleanml._split import check_multilabel_cv, repeat_multilabel_cv
-from skcleanml._summary import health_summary
+from skcleanml._split import check_multilabel_cv
+from skcleanml._summary import issue_health, summarize_health
 
 
 def _estimator_has(attr):
@@ -414,8 +414,6 @@ n_classes) or (n_samples,)
 
     def _out_of_fold(self, estimator, X, Y, fit_params, split_params):
         """Out-of-fold probabilities, averaged over `n_repeats` shuffles."""
-        splitter = repeat_multilabel_cv(self.cv, self.n_repeats, self.random_state)[0]
-        _check_enough_samples(splitter, Y.shape[0])
         P = cross_val_pred_probs(
             estimator,
             X,
@@ -568,8 +566,10 @@ n_classes) or (n_samples,)
     def report(self, *, verbose=True, as_frame=False):
         """Summarize the label health of the training data.
 
-        Uses :func:`~skcleanml.health_summary` on the training labels and
-        `pred_probs_`, with the class names of `classes_`.
+        The tables of :func:`~skcleanml.health_summary`, with the class names
+        of `classes_`, counting the issues found by ``fit``
+        (`per_class_label_issues_` and `label_issues_mask_`, so with this
+        estimator's `filter_by`, `frac_noise` and `min_examples_per_class`).
 
         Parameters
         ----------
@@ -589,13 +589,13 @@ n_classes) or (n_samples,)
         names = self._label_names()
         if self._y_type == "indicator" and np.array_equal(names, np.arange(len(names))):
             names = None  # the indices already name the classes
-        return health_summary(
-            self._labels,
-            self.pred_probs_,
-            class_names=names,
-            confident_joint=self.confident_joint_,
-            verbose=verbose,
-            as_frame=as_frame,
+        # The issues found by fit, with its filter options, not a re-run with
+        # the default filter.
+        health = issue_health(
+            self._labels, self.per_class_label_issues_, self.label_issues_mask_
+        )
+        return summarize_health(
+            health, class_names=names, verbose=verbose, as_frame=as_frame
         )
 
     def __sklearn_tags__(self):
@@ -626,7 +626,11 @@ n_classes) or (n_samples,)
                 method_mapping=MethodMapping().add(caller="fit", callee="fit"),
             )
             .add(
-                splitter=check_multilabel_cv(self.cv),
+                # Never consume a generator of splits here; an int or an
+                # iterable of splits takes no split parameters anyway.
+                splitter=self.cv
+                if hasattr(self.cv, "split")
+                else check_multilabel_cv(),
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )
@@ -710,7 +714,8 @@ def _check_indicator(y):
 
 
 def _check_given_pred_probs(pred_probs, Y, y_type):
-    P = check_pred_probs(pred_probs)
+    # A copy: the fitted state must not change when the caller's array does.
+    P = np.array(check_pred_probs(pred_probs), copy=True)
     if y_type == "binary" and P.shape == (Y.shape[0], 2):
         P = P[:, 1:]  # predict_proba of a binary classifier: class 1's column
     if P.shape != Y.shape:
@@ -719,15 +724,6 @@ def _check_given_pred_probs(pred_probs, Y, y_type):
             f"column per label of y, got shape {P.shape}."
         )
     return P
-
-
-def _check_enough_samples(splitter, n_samples):
-    n_splits = getattr(splitter, "n_splits", None)
-    if isinstance(n_splits, Integral) and n_splits > n_samples:
-        raise ValueError(
-            f"cv asks for {n_splits} folds but there are only n_samples="
-            f"{n_samples} samples; use a smaller cv."
-        )
 
 
 def _fit_target(estimator, Y):

@@ -10,6 +10,7 @@ constant in training. Everything here turns those into one
 
 import sys
 import time
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,6 +18,11 @@ from sklearn import config_context, get_config
 from sklearn.base import clone
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils import _safe_indexing, check_array, get_tags
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    validate_params,
+)
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples
 
@@ -220,6 +226,21 @@ def fit_multilabel(estimator, X, Y, **fit_params):
         return model.fit(X, Y, **fit_params)
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit"])],  # predict_proba: checked below
+        "X": ["array-like", "sparse matrix"],
+        "Y": ["array-like", "sparse matrix"],
+        "cv": ["cv_object"],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+        "fit_params": [dict, None],
+        "split_params": [dict, None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=False,  # the estimator is validated in fit
+)
 def cross_val_pred_probs(
     estimator,
     X,

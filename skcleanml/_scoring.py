@@ -122,29 +122,6 @@ def get_label_quality_scores(
     )
 
 
-def label_quality_scores(
-    Y,
-    P,
-    *,
-    method="self_confidence",
-    adjust_pred_probs=False,
-    aggregator_kwargs=None,
-    rows=None,
-):
-    """Example scores from validated inputs (boolean ``Y``, float ``P``).
-
-    With ``rows``, only those examples are scored (each score depends on its
-    own row, and on the whole data only through the confident thresholds).
-    """
-    return example_scores(
-        LabelData.from_arrays(Y, P),
-        method=method,
-        adjust_pred_probs=adjust_pred_probs,
-        aggregator_kwargs=aggregator_kwargs,
-        rows=rows,
-    )
-
-
 def example_scores(
     data,
     *,
@@ -223,18 +200,16 @@ def get_label_quality_scores_per_class(
 
 
 def class_label_quality_scores(
-    Y, P, method="self_confidence", adjust=False, rows=None, thresholds=None
+    Y, P, method="self_confidence", adjust=False, thresholds=None
 ):
     """Per-class scores from validated inputs (boolean ``Y``, float ``P``).
 
-    ``rows`` restricts the scores to those examples. With ``adjust``, the
-    confident thresholds are ``thresholds`` when given (those of the whole
-    data, when ``Y`` and ``P`` are a chunk of it), else those of ``Y``, ``P``.
+    With ``adjust``, the confident thresholds are ``thresholds`` when given
+    (those of the whole data, when ``Y`` and ``P`` are a chunk of it), else
+    those of ``Y``, ``P``.
     """
     if adjust and thresholds is None:
         thresholds = confident_thresholds(LabelData.from_arrays(Y, P))[0]
-    if rows is not None:
-        Y, P = Y[rows], P[rows]
     if adjust:
         absent, present = _subtract_confident_thresholds(P, thresholds)
         given = np.where(Y, present, absent)

@@ -48,10 +48,15 @@ class _Health(NamedTuple):
 def _label_health(labels, pred_probs, confident_joint):
     Y, P = _check_inputs(labels, pred_probs)
     joint = _check_confident_joint(confident_joint, Y)
-    issues = class_label_issues(Y, P, confident_joint=joint)
+    return issue_health(Y, class_label_issues(Y, P, confident_joint=joint))
+
+
+def issue_health(Y, per_class_issues, flagged=None):
+    """Health counts of a given issue mask (`flagged`: the example-level one)."""
+    issues = per_class_issues
     counts = np.stack([(issues & Y).sum(axis=0), (issues & ~Y).sum(axis=0)], axis=1)
-    n_flagged = int(np.count_nonzero(issues.any(axis=1)))
-    return _Health(Y.shape[0], counts.astype(np.int64), n_flagged)
+    flagged = issues.any(axis=1) if flagged is None else flagged
+    return _Health(Y.shape[0], counts.astype(np.int64), int(np.count_nonzero(flagged)))
 
 
 @validate_params(_TABLE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -302,6 +307,19 @@ def health_summary(
     array([0, 1])
     """
     health = _label_health(labels, pred_probs, confident_joint)
+    return summarize_health(
+        health,
+        class_names=class_names,
+        num_examples=num_examples,
+        verbose=verbose,
+        as_frame=as_frame,
+    )
+
+
+def summarize_health(
+    health, *, class_names=None, num_examples=None, verbose=True, as_frame=False
+):
+    """The summary dict of :func:`health_summary` for computed health counts."""
     n_classes = len(health.counts)
     common = _common_issues_table(health)
     ranking = _class_quality_table(health, common)

@@ -690,8 +690,29 @@ def test_estimator_without_predict_proba():
 def test_cv_larger_than_data():
     """Check that more folds than samples is a clear error."""
     X, Y = _data(n_samples=4)
-    with pytest.raises(ValueError, match="5 folds but there are only n_samples=4"):
+    with pytest.raises(ValueError, match="n_splits=5 greater than the number of"):
         CleanMultiLabel(LogisticRegression()).fit(X, Y)
+
+
+def test_cv_generator_of_splits():
+    """Check that a generator of splits is used once, not consumed early."""
+    X, Y = _data()
+    splits = list(KFold(3).split(X))
+    from_list = CleanMultiLabel(LogisticRegression(), cv=splits).fit(X, Y)
+    from_generator = CleanMultiLabel(LogisticRegression(), cv=iter(splits)).fit(X, Y)
+    np.testing.assert_array_equal(from_generator.pred_probs_, from_list.pred_probs_)
+
+
+@pytest.mark.parametrize("filter_by", ["predicted_neq_given", "low_self_confidence"])
+def test_report_counts_the_fitted_issues(filter_by):
+    """Check that the report counts label_issues_, whatever the filter."""
+    X, Y = _data()
+    clf = CleanMultiLabel(LogisticRegression(), filter_by=filter_by, cv=3).fit(X, Y)
+    summary = clf.report(verbose=False)
+    expected = 1 - clf.label_issues_.size / Y.shape[0]
+    assert summary["overall_multilabel_health_score"] == pytest.approx(expected)
+    common = summary["common_multilabel_issues"]
+    assert common["Num Examples"].sum() == clf.per_class_label_issues_.sum()
 
 
 def test_predict_with_other_number_of_features():
