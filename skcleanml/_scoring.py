@@ -9,6 +9,7 @@ wrong (Thyagarajan et al., 2023). Everything is column-wise NumPy.
 import inspect
 import math
 import numbers
+from types import MappingProxyType
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
@@ -17,7 +18,10 @@ from skcleanml._chunked import LabelData, add_label_sums, map_rows
 
 METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 AGGREGATORS = ("exponential_moving_average", "softmin", "min", "mean")
-DEFAULT_AGGREGATOR = {"method": "exponential_moving_average", "alpha": 0.8}
+# Read-only: a module-level dict must not be mutable shared state.
+DEFAULT_AGGREGATOR = MappingProxyType(
+    {"method": "exponential_moving_average", "alpha": 0.8}
+)
 
 # Probabilities are clipped away from 0 before logs and divisions.
 _CLIP = 1e-10
@@ -293,7 +297,7 @@ def _xlogx(p):
 def _resolve_aggregator(aggregator_kwargs):
     """Return a function (n_samples, n_classes) -> (n_samples,) for the kwargs."""
     if aggregator_kwargs is None:
-        aggregator_kwargs = DEFAULT_AGGREGATOR
+        aggregator_kwargs = dict(DEFAULT_AGGREGATOR)
     if not isinstance(aggregator_kwargs, dict) or "method" not in aggregator_kwargs:
         raise TypeError(
             "aggregator_kwargs must be a dict with a 'method' key, got "
