@@ -106,9 +106,12 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         to ``fit``) or an iterable of ``(train, test)`` splits must put every
         sample in exactly one test fold.
 
-    n_repeats : int, default=1
+    n_repeats : int or "auto", default="auto"
         Number of repetitions of the cross-validation with different
-        shuffles; the out-of-fold probabilities are averaged over them. The
+        shuffles; the out-of-fold probabilities are averaged over them, which
+        smooths them and improves the ranking of label issues (see Notes),
+        at the cost of `n_repeats` times the fold fits. "auto" means 3 when
+        `cv` is an int or None, else 1. The
         per-repeat seeds are drawn from `random_state`. Needs a `cv` that
         shuffles: an int, or a splitter with ``shuffle=True`` and a
         ``random_state`` attribute (which is reseeded per repeat); any other
@@ -128,8 +131,11 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     aggregator_kwargs : dict, default=None
         How the per-class scores of an example become one score; see
-        :func:`~skcleanml.get_label_quality_scores`. None means an
-        exponential moving average with ``alpha=0.8``.
+        :func:`~skcleanml.get_label_quality_scores`. None means
+        ``{"method": "softmin", "temperature": 0.1}``, which ranks examples
+        with any wrong class better than cleanlab's default (see Notes);
+        ``{"method": "exponential_moving_average", "alpha": 0.8}`` gives
+        cleanlab's scores on the same `pred_probs_`.
 
     frac_noise : float, default=1.0
         Fraction in (0, 1] of the estimated noise count to flag.
@@ -250,6 +256,20 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     parameter to the estimator's fits, as in
     :class:`~sklearn.model_selection.GridSearchCV`.
 
+    Defaults: on the multi-label benchmark of Thyagarajan et al. (2023)
+    (``benchmarks/quality.py``, 10 seeds each of small/LR, small/RF,
+    large/LR and the quickstart data), softmin scores (T=0.1) over 3
+    averaged cross-validation repeats raise the AUPRC of finding the
+    examples with any wrong class by +0.09 on average over cleanlab's recipe
+    (EMA 0.8 on one 5-fold cross-validation), and by at least +0.006 in
+    every setting; the flagged set (which depends on `pred_probs_` only) is
+    as good or better. The trade-off: softmin looks at an example's worst
+    class, so among the flagged examples, those with several wrong classes
+    are no longer ranked first (EMA 0.8 does that better). cleanlab's
+    scores are one parameter away: ``aggregator_kwargs={"method":
+    "exponential_moving_average", "alpha": 0.8}``; ``n_repeats=1`` gives a
+    single cross-validation (3 times fewer fits).
+
     References
     ----------
     .. [1] C. Northcutt, L. Jiang and I. Chuang, "Confident Learning:
@@ -270,11 +290,11 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     >>> clf.fit(data.X_train, data.labels)
     CleanMultiLabel(cv=3, random_state=0)
     >>> clf.label_issues_.size, int(data.is_error.sum())  # found vs. planted
-    (32, 26)
+    (28, 26)
     >>> clf.label_issues_[:5]  # worst first
-    array([217,  81, 180, 147,  43])
+    array([147, 228, 180,  80,   6])
     >>> data.is_error[clf.label_issues_[:5]]
-    array([ True,  True,  True, False,  True])
+    array([False,  True,  True,  True,  True])
     >>> clf.predict(data.X_test[:2])
     array([[1, 0, 1],
            [1, 0, 0]])
@@ -283,7 +303,7 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "estimator": [HasMethods(["fit"]), None],
         "cv": ["cv_object"],
-        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "n_repeats": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "filter_by": [StrOptions(set(FILTERS))],
         "rank_by": [StrOptions(set(RANKINGS))],
         "aggregator_kwargs": [dict, None],
@@ -301,7 +321,7 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         estimator=None,
         *,
         cv=5,
-        n_repeats=1,
+        n_repeats="auto",
         filter_by="prune_by_noise_rate",
         rank_by="self_confidence",
         aggregator_kwargs=None,
@@ -419,7 +439,7 @@ n_classes) or (n_samples,)
             X,
             Y,
             cv=self.cv,
-            n_repeats=self.n_repeats,
+            n_repeats=self._n_repeats(),
             n_jobs=self.n_jobs,
             verbose=self.verbose,
             fit_params=fit_params,
@@ -447,7 +467,7 @@ n_classes) or (n_samples,)
             P,
             confident_joint=joint,
             return_indices_ranked_by=self.rank_by,
-            rank_by_kwargs={"aggregator_kwargs": self.aggregator_kwargs},
+            rank_by_kwargs={"aggregator_kwargs": self._aggregator()},
             **options,
         )
         self.label_issues_mask_ = np.zeros(Y.shape[0], dtype=bool)
@@ -456,7 +476,7 @@ n_classes) or (n_samples,)
             Y, P, method=self.rank_by
         )
         self.label_quality_scores_ = get_label_quality_scores(
-            Y, P, method=self.rank_by, aggregator_kwargs=self.aggregator_kwargs
+            Y, P, method=self.rank_by, aggregator_kwargs=self._aggregator()
         )
 
     def _training_set(self, Y, P):
@@ -472,6 +492,21 @@ n_classes) or (n_samples,)
         flips = np.zeros(Y.shape, dtype=bool)
         flips[chosen] = self.per_class_label_issues_[chosen]
         return None, _relabeled(Y, P, flips, names)
+
+    def _n_repeats(self):
+        """`n_repeats`, "auto" resolved: repeats need a cv we can reshuffle."""
+        if self.n_repeats != "auto":
+            return self.n_repeats
+        reshufflable = self.cv is None or (
+            isinstance(self.cv, Integral) and not isinstance(self.cv, bool)
+        )
+        return 3 if reshufflable else 1
+
+    def _aggregator(self):
+        """`aggregator_kwargs`, or the default chosen on the benchmark."""
+        if self.aggregator_kwargs is None:
+            return {"method": "softmin", "temperature": 0.1}
+        return self.aggregator_kwargs
 
     def _label_names(self):
         """Name of each label column, for messages and the report."""

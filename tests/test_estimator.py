@@ -121,6 +121,7 @@ class RecordingClassifier(ClassifierMixin, BaseEstimator):
             "aggregator_kwargs": {"method": "softmin", "temperature": 0.2},
         },
         {"filter_by": "prune_by_class", "min_examples_per_class": 5},
+        {"aggregator_kwargs": {"method": "exponential_moving_average", "alpha": 0.8}},
     ],
 )
 def test_attributes_equal_functional_api(params):
@@ -134,7 +135,10 @@ def test_attributes_equal_functional_api(params):
         if key in params
     }
     method = params.get("rank_by", "self_confidence")
-    aggregator = params.get("aggregator_kwargs")
+    # None is the estimator's documented default: softmin with T=0.1.
+    aggregator = params.get(
+        "aggregator_kwargs", {"method": "softmin", "temperature": 0.1}
+    )
     ranked = find_label_issues(
         Y,
         P,
@@ -165,7 +169,9 @@ def test_pred_probs_are_cross_val_pred_probs():
     """Check that pred_probs_ are the functional out-of-fold probabilities."""
     X, Y = _data()
     clf = CleanMultiLabel(LogisticRegression(), cv=3, random_state=0).fit(X, Y)
-    expected = cross_val_pred_probs(LogisticRegression(), X, Y, cv=3, random_state=0)
+    expected = cross_val_pred_probs(
+        LogisticRegression(), X, Y, cv=3, n_repeats=3, random_state=0
+    )
     np.testing.assert_array_equal(clf.pred_probs_, expected)
     np.testing.assert_array_equal(clf.classes_, np.arange(3))
     scores = clf.label_quality_scores_[clf.label_issues_]
@@ -390,7 +396,12 @@ def test_multiclass_1d_y():
     np.testing.assert_array_equal(clf.per_class_label_issues_.shape, (90, 3))
     np.testing.assert_array_equal(
         clf.label_issues_,
-        find_label_issues(onehot, P, return_indices_ranked_by="self_confidence"),
+        find_label_issues(
+            onehot,
+            P,
+            return_indices_ranked_by="self_confidence",
+            rank_by_kwargs={"aggregator_kwargs": {"method": "softmin"}},
+        ),
     )
     proba = clf.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1)
@@ -609,7 +620,7 @@ def test_sample_weight_reaches_every_fit(routing, native):
     with config_context(enable_metadata_routing=routing):
         if routing:
             estimator.set_fit_request(sample_weight=True)
-        clf = CleanMultiLabel(estimator, cv=3, random_state=0)
+        clf = CleanMultiLabel(estimator, cv=3, n_repeats=1, random_state=0)
         clf.fit(X, Y, sample_weight=sample_weight)
     n_fits_per_model = 1 if native else 3
     assert len(registry) == 4 * n_fits_per_model  # 3 folds and the refit
@@ -735,7 +746,7 @@ def test_bad_pred_probs_shape():
 def test_verbose_reports_progress(capsys):
     """Check that verbose=1 prints fold progress and the refit summary."""
     X, Y = _data()
-    CleanMultiLabel(LogisticRegression(), cv=3, verbose=1).fit(X, Y)
+    CleanMultiLabel(LogisticRegression(), cv=3, n_repeats=1, verbose=1).fit(X, Y)
     err = capsys.readouterr().err
     assert "fold 3/3" in err
     assert "examples have label issues" in err and "refit on" in err
