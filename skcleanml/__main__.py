@@ -1,7 +1,13 @@
 """The command line: ``python -m skcleanml`` and the ``skcleanml`` console script.
 
 This module parses the arguments and dispatches; the commands live in
-:mod:`skcleanml._cli`. See ``python -m skcleanml --help``.
+:mod:`skcleanml._cli` (``find-issues``) and :mod:`skcleanml._demo` (``demo``).
+See ``python -m skcleanml --help``.
+
+``find-issues`` detects with :class:`~skcleanml.CleanMultiLabel` and its
+defaults; ``--n-repeats N`` sets the number of shuffled cross-validations
+(default 3), ``--cleanlab-compatible`` switches to cleanlab's recipe (one
+cross-validation, exponential moving average scores with alpha=0.8).
 """
 
 import argparse
@@ -12,9 +18,9 @@ from skcleanml._cli import (
     DEFAULT_FILTER,
     ESTIMATORS,
     InputError,
-    demo_command,
     find_issues_command,
 )
+from skcleanml._demo import demo_command
 from skcleanml._filter import FILTERS
 
 __all__ = ["build_parser", "main"]
@@ -34,7 +40,13 @@ ISSUES.csv has one row per data row, in input order: row (0-based data row,
 blank lines not counted), label_quality_score (in [0, 1]; lower means the
 labels are more likely wrong), is_label_issue (0/1), issue_rank (1 = worst,
 blank if not flagged), suggested_changes ("-tag" remove, "+tag" add) and
-pred_prob_<label> (out-of-fold probability of each label)."""
+pred_prob_<label> (out-of-fold probability of each label).
+
+The detection is CleanMultiLabel's, with its defaults: out-of-fold pred_probs
+averaged over --n-repeats shuffled cross-validations, one-vs-rest confident
+learning, and softmin (T=0.1) label quality scores. --cleanlab-compatible
+gives cleanlab's recipe instead: one cross-validation and exponential moving
+average (alpha=0.8) scores."""
 
 
 def build_parser():
@@ -52,6 +64,8 @@ def build_parser():
     ...     ["find-issues", "d.csv", "--labels", "a,b", "--output", "o.csv"])
     >>> args.labels, args.cv, args.estimator
     (['a', 'b'], 5, 'forest')
+    >>> args.n_repeats, args.cleanlab_compatible  # None: the estimator's "auto"
+    (None, False)
     """
     parser = argparse.ArgumentParser(
         prog="skcleanml",
@@ -67,9 +81,10 @@ def build_parser():
         "demo",
         help="run the multi-label quickstart on toy data",
         description="Run the multi-label quickstart: toy 2-D data with planted "
-        "label errors, out-of-fold pred_probs from a random forest, the ranked "
-        "issues, precision and recall against the planted errors, the first "
-        "label quality scores and the health summary.",
+        "label errors, CleanMultiLabel around a random forest with its "
+        "defaults, the ranked issues, precision and recall against the planted "
+        "errors, the first label quality scores, the health summary and the "
+        "accuracy of the cleaned model.",
     )
     demo.add_argument(
         "--random-state", type=int, default=0, metavar="SEED", help="default: 0"
@@ -144,6 +159,22 @@ def _add_model_options(find):
         default=5,
         metavar="K",
         help="number of cross-validation folds; default: 5",
+    )
+    recipe = find.add_mutually_exclusive_group()
+    recipe.add_argument(
+        "--n-repeats",
+        type=_int_at_least(1),
+        default=None,
+        metavar="N",
+        help="cross-validations with different shuffles, their pred_probs "
+        "averaged; default: 3, as CleanMultiLabel's n_repeats='auto'",
+    )
+    recipe.add_argument(
+        "--cleanlab-compatible",
+        action="store_true",
+        help="cleanlab's recipe instead of CleanMultiLabel's defaults: one "
+        "cross-validation and exponential moving average (alpha=0.8) label "
+        "quality scores instead of softmin (T=0.1)",
     )
     find.add_argument(
         "--random-state",

@@ -1,9 +1,12 @@
-"""The command line: ``python -m skcleanml find-issues`` and ``... demo``.
+"""The ``find-issues`` command: ``python -m skcleanml find-issues DATA.csv ...``.
 
 ``find-issues`` reads a CSV file with the standard library's :mod:`csv` module
-(no pandas), computes out-of-fold predicted probabilities with a built-in
-estimator, flags likely label issues with one-vs-rest confident learning and
-writes one row per input row. ``demo`` runs the multi-label quickstart.
+(no pandas), fits :class:`~skcleanml.CleanMultiLabel` around a built-in
+estimator with its defaults (out-of-fold predicted probabilities averaged over
+3 shuffled cross-validations, one-vs-rest confident learning, softmin label
+quality scores; ``--cleanlab-compatible`` gives cleanlab's recipe instead) and
+writes one row per input row, then prints the estimator's health report and
+the worst issues. The ``demo`` command lives in :mod:`skcleanml._demo`.
 
 Exit codes: 0 on success, 1 when the model fails on valid input, 2 for usage
 and input errors (argparse's own code for bad options), 130 when interrupted.
@@ -29,13 +32,9 @@ from sklearn.ensemble import (
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
-from sklearn.utils import Bunch, get_tags
+from sklearn.utils import get_tags
 
-from skcleanml._filter import find_label_issues, find_label_issues_per_class
-from skcleanml._labels import int2onehot
-from skcleanml._oof import cross_val_pred_probs
-from skcleanml._scoring import get_label_quality_scores
-from skcleanml._summary import health_summary
+from skcleanml._estimator import CleanMultiLabel
 
 ESTIMATORS = ("forest", "extra-trees", "logistic", "hgb")
 DEFAULT_FILTER = "prune_by_noise_rate"
@@ -383,41 +382,111 @@ def make_estimator(X, *, name="forest", n_estimators=100, random_state=None):
     )
 
 
-def _detect(X, Y, args):
-    """Out-of-fold pred_probs, then label quality scores and issue masks.
+def make_detector(X, args):
+    """The :class:`~skcleanml.CleanMultiLabel` that ``find-issues`` fits.
 
-    The one place that computes. ``CleanMultiLabel`` calls the same
-    functions, so its body can become a fit of ``CleanMultiLabel(estimator,
-    cv=..., filter_by=..., random_state=...)`` returning
-    ``label_quality_scores_``, ``label_issues_mask_``,
-    ``per_class_label_issues_`` and ``pred_probs_``.
+    The estimator's own defaults: ``n_repeats="auto"`` (3 shuffled
+    cross-validations averaged, since ``--cv`` is an int) unless
+    ``--n-repeats`` is given, and softmin (T=0.1) label quality scores. With
+    ``--cleanlab-compatible``, cleanlab's recipe: one cross-validation and
+    exponential moving average (alpha=0.8) scores. ``refit=False``: the
+    command reports the detection and never uses a cleaned model.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Features, as :func:`feature_matrix` returns them.
+    args : argparse.Namespace
+        Parsed ``find-issues`` options.
 
     Returns
     -------
-    scores : ndarray of shape (n_samples,)
-    mask : ndarray of shape (n_samples,), dtype=bool
-    per_class_mask : ndarray of shape (n_samples, n_classes), dtype=bool
-    pred_probs : ndarray of shape (n_samples, n_classes)
+    detector : CleanMultiLabel
+        Not fitted.
+
+    Examples
+    --------
+    >>> from argparse import Namespace
+    >>> import numpy as np
+    >>> from skcleanml._cli import make_detector
+    >>> args = Namespace(estimator="forest", n_estimators=5, cv=3,
+    ...                  n_repeats=None, cleanlab_compatible=False,
+    ...                  filter_by="prune_by_noise_rate", n_jobs=None,
+    ...                  random_state=0)
+    >>> detector = make_detector(np.zeros((4, 2)), args)
+    >>> detector.n_repeats, detector.aggregator_kwargs, detector.refit
+    ('auto', None, False)
     """
+    if args.cleanlab_compatible:
+        n_repeats = 1
+        aggregator = {"method": "exponential_moving_average", "alpha": 0.8}
+    else:
+        n_repeats = "auto" if args.n_repeats is None else args.n_repeats
+        aggregator = None  # the estimator's default: softmin, T=0.1
     estimator = make_estimator(
         X,
         name=args.estimator,
         n_estimators=args.n_estimators,
         random_state=args.random_state,
     )
-    pred_probs = cross_val_pred_probs(
+    return CleanMultiLabel(
         estimator,
-        X,
-        Y,
         cv=args.cv,
+        n_repeats=n_repeats,
+        filter_by=args.filter_by,
+        aggregator_kwargs=aggregator,
+        refit=False,
         n_jobs=args.n_jobs,
-        verbose=1,
         random_state=args.random_state,
+        verbose=1,
     )
-    per_class = find_label_issues_per_class(Y, pred_probs, filter_by=args.filter_by)
-    mask = find_label_issues(Y, pred_probs, filter_by=args.filter_by)
-    scores = get_label_quality_scores(Y, pred_probs)
-    return scores, mask, per_class, pred_probs
+
+
+class Detection(NamedTuple):
+    """What ``find-issues`` reports of a fitted ``CleanMultiLabel``."""
+
+    scores: np.ndarray  # label_quality_scores_
+    mask: np.ndarray  # label_issues_mask_
+    per_class: np.ndarray  # per_class_label_issues_
+    pred_probs: np.ndarray  # pred_probs_
+    ranks: np.ndarray  # 1 for label_issues_[0] (the worst)...; 0 if not flagged
+    estimator: CleanMultiLabel  # the fitted detector, for its health report
+
+
+def _detect(X, Y, args):
+    """Fit the detector of :func:`make_detector`; return its findings.
+
+    The one place that computes, through the estimator's own code path, so
+    the command and ``CleanMultiLabel`` cannot disagree.
+
+    Returns
+    -------
+    detection : Detection
+    """
+    detector = make_detector(X, args).fit(X, Y)
+    return Detection(
+        detector.label_quality_scores_,
+        detector.label_issues_mask_,
+        detector.per_class_label_issues_,
+        detector.pred_probs_,
+        _issue_ranks(detector.label_issues_, Y.shape[0]),
+        detector,
+    )
+
+
+def _issue_ranks(ranked_issues, n_samples):
+    """Rank of each example in `ranked_issues` (worst first), from 1; 0 if absent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml._cli import _issue_ranks
+    >>> _issue_ranks(np.array([3, 0]), 5)
+    array([2, 0, 0, 1, 0])
+    """
+    ranks = np.zeros(n_samples, dtype=np.int64)
+    ranks[ranked_issues] = np.arange(1, len(ranked_issues) + 1)
+    return ranks
 
 
 def _check_missing_values(features, estimator):
@@ -460,14 +529,17 @@ def find_issues_command(args):
         f"{Y.shape[1]} label columns."
     )
     try:
-        scores, mask, per_class, pred_probs = _detect(features.X, Y, args)
+        found = _detect(features.X, Y, args)
     except (ValueError, TypeError, ArithmeticError) as exc:
         print(f"skcleanml: error: the model failed: {exc}", file=sys.stderr)
         return 1
-    ranks = _issue_ranks(mask, scores)
+    scores, mask, per_class, pred_probs, ranks, detector = found
     changes = suggested_changes(Y, per_class & mask[:, None], args.labels)
     _write_issues(args, scores, mask, ranks, changes, pred_probs)
-    _report_find_issues(args, Y, pred_probs, scores, ranks, changes)
+    print()
+    detector.report(class_names=args.labels)
+    print()
+    _print_worst_issues(args, Y, scores, ranks, changes)
     print(
         f"Flagged {int(mask.sum())} of {len(mask)} examples "
         f"({mask.mean():.1%}) as likely label issues; wrote {args.output}."
@@ -486,19 +558,6 @@ def _check_output_path(output, data):
         raise InputError(f"--output {output}: directory {directory} is not writable")
     if os.path.exists(data) and os.path.abspath(output) == os.path.abspath(data):
         raise InputError("--output must not be the input file")
-
-
-def _issue_ranks(mask, scores):
-    """1 for the worst flagged example, 2 for the next...; 0 if not flagged.
-
-    Ties keep input order, as in ``find_label_issues(return_indices_ranked_by=...)``.
-    """
-    flagged = np.flatnonzero(mask)
-    ranks = np.zeros(len(mask), dtype=np.int64)
-    ranks[flagged[np.argsort(scores[flagged], kind="stable")]] = np.arange(
-        1, flagged.size + 1
-    )
-    return ranks
 
 
 def suggested_changes(Y, flags, names):
@@ -571,15 +630,7 @@ def write_csv_atomically(path, header, rows):
         raise
 
 
-def _report_find_issues(args, Y, pred_probs, scores, ranks, changes):
-    print()
-    health_summary(Y, pred_probs, class_names=args.labels, verbose=True)
-    if args.filter_by != DEFAULT_FILTER:
-        print(
-            f"(The health summary uses the {DEFAULT_FILTER} filter; the issues "
-            f"below use {args.filter_by}.)"
-        )
-    print()
+def _print_worst_issues(args, Y, scores, ranks, changes):
     if not (ranks > 0).any():
         print("No label issues found.")
         return
@@ -611,132 +662,3 @@ def _format_table(table):
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
         for row in zip(*columns)
     )
-
-
-# -- demo --------------------------------------------------------------------
-
-
-def run_demo(random_state=0, out=None, plot_dir=None):
-    """Run the multi-label quickstart and print what it finds.
-
-    Toy 2-D data with planted label errors
-    (:func:`~skcleanml.datasets.make_multilabel_data`), out-of-fold pred_probs
-    from a random forest, the ranked label issues, their precision and recall
-    against the planted errors, the first 10 label quality scores and the
-    health summary. Fold progress goes to stderr.
-
-    Parameters
-    ----------
-    random_state : int, default=0
-        Seed of the data, the folds and the forest.
-    out : file-like, default=None
-        Where to print; None means ``sys.stdout`` at call time.
-    plot_dir : str, default=None
-        If given, save ``true_label_errors.png`` and ``found_label_issues.png``
-        there (created if needed); needs matplotlib.
-
-    Returns
-    -------
-    result : sklearn.utils.Bunch
-        ``data``, ``pred_probs``, ``issues`` (ranked indices), ``precision``,
-        ``recall``, ``scores``, ``summary`` and ``figures`` (saved paths).
-    """
-    out = sys.stdout if out is None else out
-    from skcleanml.datasets import make_multilabel_data
-
-    data = make_multilabel_data(random_state=random_state)
-    n_classes = 1 + max(max(row, default=-1) for row in data.true_labels_train)
-    Y = int2onehot(data.labels, n_classes).astype(np.int64)
-    forest = RandomForestClassifier(random_state=random_state)
-    pred_probs = cross_val_pred_probs(
-        forest, data.X_train, Y, cv=5, verbose=1, random_state=random_state
-    )
-    issues = find_label_issues(
-        data.labels, pred_probs, return_indices_ranked_by="self_confidence"
-    )
-    scores = get_label_quality_scores(data.labels, pred_probs)
-    found = np.isin(np.arange(len(Y)), issues)
-    hits = int((found & data.is_error).sum())
-    precision = hits / found.sum() if found.any() else math.nan
-    recall = hits / data.is_error.sum() if data.is_error.any() else math.nan
-    _print_demo(data, pred_probs, issues, precision, recall, scores, out)
-    with contextlib.redirect_stdout(out):
-        summary = health_summary(data.labels, pred_probs, verbose=True)
-    figures = [] if plot_dir is None else _save_demo_plots(data, found, plot_dir)
-    for path in figures:
-        print(f"Saved {path}", file=out)
-    return Bunch(
-        data=data,
-        pred_probs=pred_probs,
-        issues=issues,
-        precision=precision,
-        recall=recall,
-        scores=scores,
-        summary=summary,
-        figures=figures,
-    )
-
-
-def _print_demo(data, pred_probs, issues, precision, recall, scores, out):
-    def show(*lines):
-        print(*lines, sep="\n", file=out)
-
-    n_errors = int(data.is_error.sum())
-    show(
-        "skcleanml demo: the multi-label quickstart",
-        "",
-        f"{len(data.labels)} training examples, {pred_probs.shape[1]} classes; "
-        f"{n_errors} have a wrong label set (the method does not know which).",
-        "",
-        "First 5 given labels and out-of-fold pred_probs:",
-        *(f"  {data.labels[i]!s:<10} {np.round(pred_probs[i], 3)}" for i in range(5)),
-        "",
-        f"Found {len(issues)} label issues; worst first: "
-        f"{issues[:15].tolist()}{' ...' if len(issues) > 15 else ''}",
-        f"Precision {precision:.3f}, recall {recall:.3f} against the planted errors.",
-        "",
-        f"First 10 label quality scores: {np.round(scores[:10], 3)}",
-        "",
-    )
-
-
-def _require_matplotlib():
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise InputError(
-            "--plot needs matplotlib; install it with pip install 'skcleanml[plot]'"
-        ) from None
-
-
-def _save_demo_plots(data, found, plot_dir):
-    _require_matplotlib()
-    import matplotlib.pyplot as plt
-
-    from skcleanml._plotting import LabelIssuesDisplay
-
-    os.makedirs(plot_dir, exist_ok=True)
-    plots = (
-        ("true_label_errors.png", data.is_error, "Given labels, true errors circled"),
-        ("found_label_issues.png", found, "Given labels, issues found circled"),
-    )
-    paths = []
-    for filename, circled, title in plots:
-        display = LabelIssuesDisplay.from_predictions(
-            data.X_train, data.labels, circled, title=title
-        )
-        path = os.path.join(plot_dir, filename)
-        display.figure_.savefig(path)
-        plt.close(display.figure_)
-        paths.append(path)
-    return paths
-
-
-def demo_command(args):
-    """Run ``demo`` with parsed arguments; return the exit code."""
-    if args.plot is not None:
-        _require_matplotlib()
-        if os.path.exists(args.plot) and not os.path.isdir(args.plot):
-            raise InputError(f"--plot {args.plot} exists and is not a directory")
-    run_demo(random_state=args.random_state, plot_dir=args.plot)
-    return 0

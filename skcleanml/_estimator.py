@@ -598,16 +598,20 @@ n_classes) or (n_samples,)
             return decision.ravel()
         return decision.reshape(decision.shape[0], -1)
 
-    def report(self, *, verbose=True, as_frame=False):
+    def report(self, *, class_names=None, verbose=True, as_frame=False):
         """Summarize the label health of the training data.
 
-        The tables of :func:`~skcleanml.health_summary`, with the class names
-        of `classes_`, counting the issues found by ``fit``
-        (`per_class_label_issues_` and `label_issues_mask_`, so with this
-        estimator's `filter_by`, `frac_noise` and `min_examples_per_class`).
+        The tables of :func:`~skcleanml.health_summary`, counting the issues
+        found by ``fit`` (`per_class_label_issues_` and `label_issues_mask_`,
+        so with this estimator's `filter_by`, `frac_noise` and
+        `min_examples_per_class`).
 
         Parameters
         ----------
+        class_names : sequence of str of length n_classes, default=None
+            Names of the classes in the tables; None names them after
+            `classes_` (the columns of a DataFrame `y`).
+
         verbose : bool, default=True
             Print a readable report.
 
@@ -621,7 +625,7 @@ n_classes) or (n_samples,)
             most common issues; see :func:`~skcleanml.health_summary`.
         """
         check_is_fitted(self)
-        names = self._label_names()
+        names = self._label_names() if class_names is None else class_names
         if self._y_type == "indicator" and np.array_equal(names, np.arange(len(names))):
             names = None  # the indices already name the classes
         # The issues found by fit, with its filter options, not a re-run with

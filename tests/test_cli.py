@@ -4,27 +4,34 @@ import csv
 import doctest
 import io
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import RandomForestClassifier
 
 import skcleanml.__main__
 from skcleanml import (
+    CleanMultiLabel,
     cross_val_pred_probs,
     find_label_issues,
     find_label_issues_per_class,
     get_label_quality_scores,
 )
 from skcleanml.__main__ import build_parser, main
-from skcleanml._cli import make_estimator, run_demo
+from skcleanml._cli import DEFAULT_FILTER, make_detector, make_estimator
+from skcleanml._demo import run_demo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["tagA", "tagB", "tagC"]
 FAST = ["--cv", "3", "--n-estimators", "10", "--random-state", "0"]
+# CleanMultiLabel's default aggregator, checked against the functional API.
+SOFTMIN = {"method": "softmin", "temperature": 0.1}
 
 
 def _dataset(n=60, seed=0):
@@ -91,7 +98,7 @@ def test_find_issues_subprocess_end_to_end(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Label health summary" in result.stdout
-    assert "fold 3/3 done" in result.stderr
+    assert "fold 9/9 done" in result.stderr  # 3 repeats x 3 folds
     assert len(_read_output(output)) == 60
 
 
@@ -117,26 +124,21 @@ def test_find_issues_output_columns_and_row_order(tmp_path):
         assert 0 <= float(row["label_quality_score"]) <= 1
 
 
-def test_find_issues_matches_functional_api(tmp_path):
-    """Check that pred_probs, scores, flags and ranks equal the functional API."""
-    data = _numeric_csv(tmp_path / "data.csv")
-    assert _find(data, tmp_path / "out.csv") == 0
-    rows = _read_output(tmp_path / "out.csv")
-    X, Y = _dataset()
-    forest = RandomForestClassifier(n_estimators=10, random_state=0)
-    P = cross_val_pred_probs(forest, X, Y, cv=3, random_state=0)
-    np.testing.assert_array_equal(_pred_probs(rows), P)
+def _flags(rows):
+    return np.array([row["is_label_issue"] == "1" for row in rows])
 
-    scores = np.array([float(row["label_quality_score"]) for row in rows])
-    np.testing.assert_array_equal(scores, get_label_quality_scores(Y, P))
-    mask = np.array([row["is_label_issue"] == "1" for row in rows])
-    np.testing.assert_array_equal(mask, find_label_issues(Y, P))
-    assert mask.any()
-    ranked = find_label_issues(Y, P, return_indices_ranked_by="self_confidence")
-    by_rank = sorted(np.flatnonzero(mask), key=lambda i: int(rows[i]["issue_rank"]))
-    np.testing.assert_array_equal(by_rank, ranked)
 
-    per_class = find_label_issues_per_class(Y, P)
+def _scores(rows):
+    return np.array([float(row["label_quality_score"]) for row in rows])
+
+
+def _ranked(rows):
+    """Indices of the flagged rows, sorted by their issue_rank."""
+    flagged = np.flatnonzero(_flags(rows))
+    return np.array(sorted(flagged, key=lambda i: int(rows[i]["issue_rank"])))
+
+
+def _assert_suggested_changes(rows, Y, per_class):
     for i, row in enumerate(rows):
         expected = [
             ("-" if Y[i, k] else "+") + name
@@ -144,6 +146,78 @@ def test_find_issues_matches_functional_api(tmp_path):
             if per_class[i, k]
         ]
         assert row["suggested_changes"] == ";".join(expected)
+
+
+def test_find_issues_matches_estimator_and_functional_api(tmp_path):
+    """Check the output against CleanMultiLabel, and both against the functions."""
+    data = _numeric_csv(tmp_path / "data.csv")
+    assert _find(data, tmp_path / "out.csv") == 0
+    rows = _read_output(tmp_path / "out.csv")
+    X, Y = _dataset()
+    forest = RandomForestClassifier(n_estimators=10, random_state=0)
+    clean = CleanMultiLabel(forest, cv=3, random_state=0, refit=False).fit(X, Y)
+    P = clean.pred_probs_
+    np.testing.assert_array_equal(_pred_probs(rows), P)
+    np.testing.assert_array_equal(_scores(rows), clean.label_quality_scores_)
+    np.testing.assert_array_equal(_flags(rows), clean.label_issues_mask_)
+    np.testing.assert_array_equal(_ranked(rows), clean.label_issues_)
+    assert clean.label_issues_.size > 0
+    _assert_suggested_changes(rows, Y, clean.per_class_label_issues_)
+
+    # The estimator's defaults: 3 cross-validations averaged, softmin scores.
+    repeated = cross_val_pred_probs(forest, X, Y, cv=3, n_repeats=3, random_state=0)
+    np.testing.assert_array_equal(P, repeated)
+    np.testing.assert_array_equal(
+        _scores(rows), get_label_quality_scores(Y, P, aggregator_kwargs=SOFTMIN)
+    )
+    assert not np.array_equal(_scores(rows), get_label_quality_scores(Y, P))
+    np.testing.assert_array_equal(_flags(rows), find_label_issues(Y, P))
+    ranked = find_label_issues(
+        Y,
+        P,
+        return_indices_ranked_by="self_confidence",
+        rank_by_kwargs={"aggregator_kwargs": SOFTMIN},
+    )
+    np.testing.assert_array_equal(_ranked(rows), ranked)
+    flagged = find_label_issues_per_class(Y, P) & find_label_issues(Y, P)[:, None]
+    _assert_suggested_changes(rows, Y, flagged)
+
+
+def test_find_issues_cleanlab_compatible_is_cleanlab_recipe(tmp_path, capsys):
+    """Check --cleanlab-compatible: one cross-validation and EMA (0.8) scores."""
+    data = _numeric_csv(tmp_path / "data.csv")
+    assert _find(data, tmp_path / "out.csv", "--cleanlab-compatible") == 0
+    assert capsys.readouterr().err.count("[cross_val_pred_probs] fold") == 3
+    rows = _read_output(tmp_path / "out.csv")
+    X, Y = _dataset()
+    forest = RandomForestClassifier(n_estimators=10, random_state=0)
+    P = cross_val_pred_probs(forest, X, Y, cv=3, random_state=0)
+    np.testing.assert_array_equal(_pred_probs(rows), P)
+    np.testing.assert_array_equal(_scores(rows), get_label_quality_scores(Y, P))
+    mask = find_label_issues(Y, P)
+    np.testing.assert_array_equal(_flags(rows), mask)
+    assert mask.any()
+    ranked = find_label_issues(Y, P, return_indices_ranked_by="self_confidence")
+    np.testing.assert_array_equal(_ranked(rows), ranked)
+    _assert_suggested_changes(
+        rows, Y, find_label_issues_per_class(Y, P) & mask[:, None]
+    )
+
+
+def test_find_issues_n_repeats(tmp_path, capsys):
+    """Check that --n-repeats 2 runs 2 x 3 folds and averages like the estimator."""
+    data = _numeric_csv(tmp_path / "data.csv")
+    assert _find(data, tmp_path / "out.csv", "--n-repeats", "2") == 0
+    err = capsys.readouterr().err
+    assert err.count("[cross_val_pred_probs] fold") == 6
+    assert "fold 6/6 done" in err
+    X, Y = _dataset()
+    forest = RandomForestClassifier(n_estimators=10, random_state=0)
+    clean = CleanMultiLabel(forest, cv=3, n_repeats=2, random_state=0, refit=False)
+    clean.fit(X, Y)
+    rows = _read_output(tmp_path / "out.csv")
+    np.testing.assert_array_equal(_pred_probs(rows), clean.pred_probs_)
+    np.testing.assert_array_equal(_ranked(rows), clean.label_issues_)
 
 
 def test_find_issues_prints_summary_worst_and_progress(tmp_path, capsys):
@@ -158,7 +232,8 @@ def test_find_issues_prints_summary_worst_and_progress(tmp_path, capsys):
     assert f"Flagged {n_flagged} of 60 examples" in out
     worst = next(row for row in rows if row["issue_rank"] == "1")
     assert f"{worst['suggested_changes']}" in out
-    assert err.count("[cross_val_pred_probs] fold") == 3
+    # The default n_repeats="auto": 3 repeats of the 3 folds.
+    assert err.count("[cross_val_pred_probs] fold") == 9
     assert "3 numeric, 0 text" in err
 
 
@@ -427,6 +502,27 @@ def test_find_issues_data_path_is_directory(tmp_path, capsys):
         (["find-issues", "d.csv", "--labels", "a", "-o", "o", "--cv", "1"], ">= 2"),
         (["find-issues", "d.csv", "--labels", "a", "-o", "o", "--cv", "x"], ">= 2"),
         (["find-issues", "d", "--labels", "a", "-o", "o", "--n-jobs", "0"], "zero"),
+        *(
+            (
+                ["find-issues", "d", "--labels", "a", "-o", "o", "--n-repeats", bad],
+                f"argument --n-repeats: expected an integer >= 1, got '{bad}'",
+            )
+            for bad in ("0", "-1", "x", "1.5")
+        ),
+        (
+            [
+                "find-issues",
+                "d",
+                "--labels",
+                "a",
+                "-o",
+                "o",
+                "--n-repeats",
+                "2",
+                "--cleanlab-compatible",
+            ],
+            "--cleanlab-compatible: not allowed with argument --n-repeats",
+        ),
         (["find-issues", "d", "--labels", "a", "-o", "o", "--estimator", "svm"], "svm"),
         (["find-issues", "d", "--labels", "a", "-o", "o", "--filter-by", "x"], "'x'"),
         (["bogus"], "invalid choice"),
@@ -444,7 +540,9 @@ def test_main_usage_errors_exit_2(argv, message, capsys):
 def test_main_help_and_version_return_0(capsys):
     """Check that --help and --version return 0 instead of raising SystemExit."""
     assert main(["find-issues", "--help"]) == 0
-    assert "--filter-by" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "--filter-by" in out
+    assert "--n-repeats" in out and "--cleanlab-compatible" in out
     assert main(["--version"]) == 0
     assert skcleanml.__version__ in capsys.readouterr().out
 
@@ -466,27 +564,41 @@ def test_find_issues_failed_write_leaves_no_file(tmp_path, capsys, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "out.csv"]
 
 
+class _FailingClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit raises `error`, to fail inside the folds."""
+
+    def __init__(self, error=None):
+        self.error = error
+
+    def fit(self, X, y):
+        raise self.error
+
+    def predict_proba(self, X):
+        raise AssertionError("never fitted")
+
+
+def _failing_model(monkeypatch, error):
+    """Make --estimator build a classifier whose fit raises `error`."""
+    monkeypatch.setattr(
+        "skcleanml._cli.make_classifier",
+        lambda *args, **kwargs: _FailingClassifier(error),
+    )
+
+
 def test_find_issues_model_failure_exits_1(tmp_path, capsys, monkeypatch):
     """Check that an error inside the model is reported without a traceback."""
-
-    def broken(*args, **kwargs):
-        raise ValueError("the estimator exploded")
-
-    monkeypatch.setattr("skcleanml._cli.cross_val_pred_probs", broken)
+    _failing_model(monkeypatch, ValueError("the estimator exploded"))
     data = _numeric_csv(tmp_path / "data.csv")
     assert _find(data, tmp_path / "out.csv") == 1
     err = capsys.readouterr().err
     assert "skcleanml: error: the model failed: the estimator exploded" in err
+    assert "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
 
 
 def test_find_issues_interrupt_exits_130(tmp_path, capsys, monkeypatch):
     """Check that Ctrl-C during the folds exits 130 and writes nothing."""
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("skcleanml._cli.cross_val_pred_probs", interrupted)
+    _failing_model(monkeypatch, KeyboardInterrupt())
     data = _numeric_csv(tmp_path / "data.csv")
     assert _find(data, tmp_path / "out.csv") == 130
     assert "interrupted" in capsys.readouterr().err
@@ -500,21 +612,74 @@ def test_find_issues_other_estimators(tmp_path, estimator):
     colors = ["red", "blue", "green"] * 15
     rows = [[*x, c, *y] for x, c, y in zip(X.tolist(), colors, Y.tolist())]
     data = _write_csv(tmp_path / "d.csv", ["x0", "x1", "x2", "color", *LABELS], rows)
-    assert _find(data, tmp_path / "o.csv", "--estimator", estimator) == 0
+    # One cross-validation: hgb and logistic are fitted once per class.
+    extra = ["--estimator", estimator, "--n-repeats", "1"]
+    assert _find(data, tmp_path / "o.csv", *extra) == 0
     P = _pred_probs(_read_output(tmp_path / "o.csv"))
     assert P.shape == (45, 3) and ((P >= 0) & (P <= 1)).all()
 
 
-def test_find_issues_other_filter_notes_summary_filter(tmp_path, capsys):
-    """Check that --filter-by is applied and the report says which filter it used."""
+def _printed_health_counts(out):
+    """Flagged examples and per-class issue counts of the printed health summary.
+
+    The per-class counts are keyed like `suggested_changes`: "-name" for a
+    given label flagged as wrong, "+name" for a missing one.
+    """
+    n_flagged = re.search(r"(\d+) of \d+ examples have at least one", out)
+    table = out.split("Most common label issues\n")[1].split("\n\n")[0]
+    counts = {}
+    for line in table.splitlines()[2:]:  # after the underline and the header
+        name, _, in_given, _, n_examples, _ = line.split()
+        counts[("-" if in_given == "True" else "+") + name] = int(n_examples)
+    return int(n_flagged.group(1)), counts
+
+
+def _csv_issue_counts(rows):
+    """Per-class issue counts of the output file, keyed like `suggested_changes`."""
+    changes = Counter(
+        change for row in rows for change in row["suggested_changes"].split(";")
+    )
+    return {sign + name: changes[sign + name] for name in LABELS for sign in "-+"}
+
+
+@pytest.mark.parametrize(
+    "filter_by, other",
+    [(DEFAULT_FILTER, "predicted_neq_given"), ("predicted_neq_given", DEFAULT_FILTER)],
+)
+def test_find_issues_summary_counts_flagged_rows(tmp_path, capsys, filter_by, other):
+    """Check that the summary counts the rows flagged in the file, per --filter-by."""
     data = _numeric_csv(tmp_path / "data.csv")
-    assert _find(data, tmp_path / "out.csv", "--filter-by", "predicted_neq_given") == 0
-    assert "the issues below use predicted_neq_given" in capsys.readouterr().out
+    assert _find(data, tmp_path / "out.csv", "--filter-by", filter_by) == 0
+    out = capsys.readouterr().out
     rows = _read_output(tmp_path / "out.csv")
     _, Y = _dataset()
-    mask = np.array([row["is_label_issue"] == "1" for row in rows])
-    expected = find_label_issues(Y, _pred_probs(rows), filter_by="predicted_neq_given")
-    np.testing.assert_array_equal(mask, expected)
+    P, flags = _pred_probs(rows), _flags(rows)
+    np.testing.assert_array_equal(flags, find_label_issues(Y, P, filter_by=filter_by))
+    # The other filter flags another number of rows, so a summary computed
+    # with it would fail the checks below.
+    assert find_label_issues(Y, P, filter_by=other).sum() != flags.sum()
+    assert "Class Name" in out and "The health summary uses" not in out
+    n_flagged, counts = _printed_health_counts(out)
+    assert n_flagged == flags.sum() > 0
+    assert counts == _csv_issue_counts(rows)
+
+
+def test_find_issues_summary_is_estimator_report(tmp_path, capsys):
+    """Check that the summary is CleanMultiLabel.report() with the CSV's names."""
+    pd = pytest.importorskip("pandas")
+    data = _numeric_csv(tmp_path / "data.csv")
+    extra = ["--filter-by", "predicted_neq_given"]
+    assert _find(data, tmp_path / "out.csv", *extra) == 0
+    out = capsys.readouterr().out
+    X, Y = _dataset()
+    argv = ["find-issues", str(data), "--labels", ",".join(LABELS), "-o", "o.csv"]
+    args = build_parser().parse_args([*argv, *FAST, *extra])
+    # A DataFrame y names the estimator's classes_ after its columns.
+    detector = make_detector(X, args).fit(X, pd.DataFrame(Y, columns=LABELS))
+    detector.report(verbose=True)
+    report = capsys.readouterr().out
+    assert report.startswith("Label health summary") and "tagA" in report
+    assert report in out
 
 
 def test_main_module_docstring_examples():
@@ -541,20 +706,34 @@ def test_demo_runs_quickstart(tmp_path, capsys):
     assert "Label health summary for a dataset of 280 examples" in out
     assert "First 10 label quality scores" in out
     assert "Precision" in out and "recall" in out
-    assert "fold 5/5 done" in err
+    assert "fold 15/15 done" in err  # CleanMultiLabel's 3 repeats of 5 folds
+    assert "Subset accuracy on clean test labels" in out
     saved = sorted(p.name for p in tmp_path.iterdir())
     assert saved == ["found_label_issues.png", "true_label_errors.png"]
 
 
 def test_run_demo_recovers_planted_errors():
-    """Check run_demo's results: ranked issues and a margin on precision/recall."""
+    """Check run_demo's results: the functional API's issues, a margin on quality."""
     buffer = io.StringIO()
     result = run_demo(random_state=1, out=buffer)
+    labels, P = result.data.labels, result.pred_probs
     ranked = find_label_issues(
-        result.data.labels,
-        result.pred_probs,
+        labels,
+        P,
         return_indices_ranked_by="self_confidence",
+        rank_by_kwargs={"aggregator_kwargs": SOFTMIN},
     )
     np.testing.assert_array_equal(result.issues, ranked)
+    np.testing.assert_array_equal(
+        result.scores, get_label_quality_scores(labels, P, aggregator_kwargs=SOFTMIN)
+    )
     assert result.precision > 0.5 and result.recall > 0.5
-    assert "Label health summary" in buffer.getvalue()
+    # Refitted on the cleaned data, the forest beats always predicting the
+    # most common label set of the clean test labels.
+    assert isinstance(result.estimator, CleanMultiLabel)
+    test_sets = Counter(map(tuple, result.data.true_labels_test))
+    majority = test_sets.most_common(1)[0][1] / test_sets.total()
+    assert result.accuracy > majority
+    text = buffer.getvalue()
+    assert "Label health summary" in text
+    assert f"example {result.issues[0]}: given" in text

@@ -348,6 +348,19 @@ def test_report_prints(capsys):
     assert 0 <= summary["overall_multilabel_health_score"] <= 1
 
 
+def test_report_class_names():
+    """Check that report names the classes as asked, one name per class."""
+    X, Y = _data()
+    clf = CleanMultiLabel(LogisticRegression(), cv=3, random_state=0).fit(X, Y)
+    names = [f"tag{k}" for k in range(Y.shape[1])]
+    summary = clf.report(class_names=names, verbose=False, as_frame=True)
+    assert sorted(summary["classes_by_multilabel_quality"]["Class Name"]) == names
+    unnamed = clf.report(verbose=False, as_frame=True)
+    assert "Class Name" not in unnamed["classes_by_multilabel_quality"]
+    with pytest.raises(ValueError, match="class_names must hold one name per class"):
+        clf.report(class_names=names[:-1], verbose=False)
+
+
 def test_sparse_and_list_y_equal_dense():
     """Check that sparse and list-of-lists indicators mean the dense indicator."""
     X, Y = _data()
