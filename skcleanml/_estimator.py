@@ -397,8 +397,9 @@ n_classes) or (n_samples,)
         self.estimator_ = fit_multilabel(
             estimator, X_fit, _fit_target(estimator, target), **params
         )
+        what = "refit on" if self.refit else "fit (refit=False: labels as given) on"
         self._log(
-            f"refit on {target.shape[0]} examples, "
+            f"{what} {target.shape[0]} examples, "
             f"{time.perf_counter() - start:.1f}s elapsed"
         )
         return self

@@ -763,6 +763,9 @@ def test_verbose_reports_progress(capsys):
     err = capsys.readouterr().err
     assert "fold 3/3" in err
     assert "examples have label issues" in err and "refit on" in err
+    CleanMultiLabel(LogisticRegression(), cv=3, refit=False, verbose=1).fit(X, Y)
+    err = capsys.readouterr().err
+    assert "fit (refit=False: labels as given) on 90 examples" in err
     CleanMultiLabel(LogisticRegression(), cv=3).fit(X, Y)
     assert capsys.readouterr().err == ""
 
