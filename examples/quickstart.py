@@ -22,8 +22,9 @@ data = make_multilabel_data(random_state=0)
 Y = int2onehot(data.labels, K=3)  # the estimator takes a 0/1 indicator
 print("First labels:", data.labels[:5])
 
-# One fit: 5-fold out-of-fold pred_probs, confident learning, refit on the
-# examples that are not flagged.
+# One fit: out-of-fold pred_probs (3 shuffled 5-fold cross-validations,
+# averaged), confident learning, then a refit with the flagged class
+# annotations set to the model's view.
 clean = CleanMultiLabel(RandomForestClassifier(random_state=0), random_state=0)
 clean.fit(data.X_train, Y)
 print("First out-of-fold pred_probs:\n", clean.pred_probs_[:3].round(2))

@@ -258,7 +258,7 @@ def test_refit_remove_drops_issues_and_keeps_rare_class():
     """Check that "remove" drops flagged rows but keeps a class it would empty."""
     X, Y, P = _crafted()
     with pytest.warns(UserWarning, match="class 1 without positive examples"):
-        clf, record = _fit_recorded(X, Y, P)
+        clf, record = _fit_recorded(X, Y, P, refit="remove")
     assert set(clf.label_issues_) == set(range(10))
     np.testing.assert_array_equal(record["rows"], np.r_[0, 1, 10:40])
     np.testing.assert_array_equal(record["y"], Y[record["rows"]])
@@ -268,7 +268,7 @@ def test_refit_remove_caps_removed_fraction():
     """Check that at most max_removal_fraction of the rows go, the worst first."""
     X, Y, P = _crafted()
     with pytest.warns(UserWarning, match="only the 4 worst"):
-        clf, record = _fit_recorded(X, Y, P, max_removal_fraction=0.1)
+        clf, record = _fit_recorded(X, Y, P, refit="remove", max_removal_fraction=0.1)
     removed = np.setdiff1d(np.arange(40), record["rows"])
     np.testing.assert_array_equal(clf.label_issues_[:4], [2, 3, 4, 5])
     np.testing.assert_array_equal(removed, [2, 3, 4, 5])
@@ -278,7 +278,7 @@ def test_refit_remove_nothing_when_fraction_zero():
     """Check that max_removal_fraction=0 refits on every row."""
     X, Y, P = _crafted()
     with pytest.warns(UserWarning, match="only the 0 worst"):
-        _, record = _fit_recorded(X, Y, P, max_removal_fraction=0.0)
+        _, record = _fit_recorded(X, Y, P, refit="remove", max_removal_fraction=0.0)
     np.testing.assert_array_equal(record["rows"], np.arange(40))
 
 
@@ -292,6 +292,17 @@ def test_refit_relabel_flips_to_model_view():
     np.testing.assert_array_equal(record["rows"], np.arange(40))
     np.testing.assert_array_equal(record["y"], expected)
     assert (expected != Y).sum() == 8
+
+
+def test_default_refit_relabels():
+    """Check that the default refit is "relabel": every row, flagged entries flipped."""
+    X, Y, P = _crafted()
+    with pytest.warns(UserWarning, match="class 1 without positive examples"):
+        _, default = _fit_recorded(X, Y, P)
+        _, relabeled = _fit_recorded(X, Y, P, refit="relabel")
+    np.testing.assert_array_equal(default["rows"], relabeled["rows"])
+    np.testing.assert_array_equal(default["y"], relabeled["y"])
+    assert (default["y"] != Y).any()
 
 
 def test_refit_false_fits_labels_as_given():
@@ -317,7 +328,7 @@ def test_guard_negative_class_names_dataframe_y():
     Y = pd.DataFrame(1 - Y, columns=["cat", "dog"])
     P = 1 - P
     with pytest.warns(UserWarning, match="class dog without negative examples"):
-        clf, record = _fit_recorded(X, Y, P)
+        clf, record = _fit_recorded(X, Y, P, refit="remove")
     np.testing.assert_array_equal(clf.classes_, ["cat", "dog"])
     np.testing.assert_array_equal(record["rows"], np.r_[0, 1, 10:40])
 
@@ -633,7 +644,9 @@ def test_sample_weight_reaches_every_fit(routing, native):
     with config_context(enable_metadata_routing=routing):
         if routing:
             estimator.set_fit_request(sample_weight=True)
-        clf = CleanMultiLabel(estimator, cv=3, n_repeats=1, random_state=0)
+        clf = CleanMultiLabel(
+            estimator, cv=3, n_repeats=1, refit="remove", random_state=0
+        )
         clf.fit(X, Y, sample_weight=sample_weight)
     n_fits_per_model = 1 if native else 3
     assert len(registry) == 4 * n_fits_per_model  # 3 folds and the refit
