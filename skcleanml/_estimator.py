@@ -263,17 +263,19 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     Defaults: on the multi-label benchmark of Thyagarajan et al. (2023)
     (``benchmarks/quality.py``, 10 seeds each of small/LR, small/RF,
-    large/LR and the quickstart data), softmin scores (T=0.1) over 3
-    averaged cross-validation repeats raise the AUPRC of finding the
-    examples with any wrong class by +0.09 on average over cleanlab's recipe
-    (EMA 0.8 on one 5-fold cross-validation), and by at least +0.006 in
-    every setting; the flagged set (which depends on `pred_probs_` only) is
-    as good or better. The trade-off: softmin looks at an example's worst
+    large/LR, large/RF and the quickstart data), softmin scores (T=0.1)
+    over 3 averaged cross-validation repeats raise the AUPRC of finding the
+    examples with any wrong class by +0.076 on average over cleanlab's
+    recipe (EMA 0.8 on one 5-fold cross-validation), and by at least +0.006
+    in every setting; the flagged set (which depends on `pred_probs_` only)
+    is as good or better. The trade-off: softmin looks at an example's worst
     class, so among the flagged examples, those with several wrong classes
     are no longer ranked first (EMA 0.8 does that better). cleanlab's
     scores are one parameter away: ``aggregator_kwargs={"method":
     "exponential_moving_average", "alpha": 0.8}``; ``n_repeats=1`` gives a
-    single cross-validation (3 times fewer fits).
+    single cross-validation (3 times fewer fits). ``refit="relabel"`` raises
+    held-out micro-F1 by +0.017 on average there, ``refit="remove"`` by
+    -0.001 (it loses where most examples have a wrong class).
 
     References
     ----------
