@@ -5,6 +5,7 @@ every timing is the best of a few repeats, because the benchmark machines are
 shared and noisy: the minimum is the run least disturbed by other work.
 """
 
+import argparse
 import datetime
 import gc
 import importlib.util
@@ -27,6 +28,9 @@ BENCHMARKS_FILE = REPO_ROOT / "BENCHMARKS.md"
 # on the path.
 if importlib.util.find_spec("skcleanml") is None:
     sys.path.insert(0, str(REPO_ROOT))
+
+# How the benchmarks call find_label_issues: ranked, as when reviewing issues.
+RANKED = {"return_indices_ranked_by": "self_confidence"}
 
 
 def make_benchmark_data(
@@ -167,6 +171,163 @@ def write_section(heading, body, path=BENCHMARKS_FILE):
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text.rstrip("\n") + "\n")
+
+
+def benchmark_parser(description, *, quick_help="small sizes, < 1 min"):
+    """The options every benchmark script has: ``--quick`` and ``--[no-]write``.
+
+    Parameters
+    ----------
+    description : str
+        Shown by ``--help``: the script's one-line summary.
+    quick_help : str, default="small sizes, < 1 min"
+        Help of ``--quick``, saying what it shrinks.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        Parses ``quick`` (bool) and ``write`` (None unless ``--write`` or
+        ``--no-write`` is given; see :func:`wants_write`).
+
+    Examples
+    --------
+    >>> args = benchmark_parser("Demo.").parse_args(["--quick"])
+    >>> args.quick, args.write, wants_write(args)
+    (True, None, False)
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument(
+        "--write",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write BENCHMARKS.md (default: only for the full run)",
+    )
+    return parser
+
+
+def wants_write(args):
+    """Whether to write BENCHMARKS.md: as asked, else only after a full run.
+
+    Examples
+    --------
+    >>> wants_write(benchmark_parser("Demo.").parse_args([]))
+    True
+    """
+    return not args.quick if args.write is None else args.write
+
+
+def run_benchmark(
+    run,
+    heading,
+    *,
+    description,
+    argv=None,
+    quick_help="small sizes, < 1 min",
+    show_elapsed=False,
+    path=None,
+):
+    """Parse the command line, run a benchmark, print its section, maybe write it.
+
+    Parameters
+    ----------
+    run : callable
+        ``run(quick)`` runs the benchmark, with reduced sizes when
+        ``quick`` is true, and returns the markdown body of its section.
+    heading : str
+        The section's ``## `` heading in the benchmarks file.
+    description : str
+        The script's one-line summary, shown by ``--help``.
+    argv : list of str or None, default=None
+        Command-line arguments; None reads ``sys.argv``.
+    quick_help : str, default="small sizes, < 1 min"
+        Help of ``--quick``.
+    show_elapsed : bool, default=False
+        Also print the wall-clock seconds that ``run`` took.
+    path : path-like or None, default=None
+        The markdown file to write; None means ``BENCHMARKS.md`` at the
+        repository root.
+
+    Returns
+    -------
+    text : str
+        The section body that ``run`` returned.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:  # doctest: +ELLIPSIS
+    ...     path = Path(folder) / "BENCHMARKS.md"
+    ...     text = run_benchmark(
+    ...         lambda quick: f"quick={quick}", "## Demo", description="Demo.",
+    ...         argv=["--quick", "--write"], path=path,
+    ...     )
+    ...     written = path.read_text().splitlines()
+    <BLANKLINE>
+    quick=True
+    <BLANKLINE>
+    Written to ...BENCHMARKS.md
+    >>> written
+    ['# Benchmarks', '', '## Demo', '', 'quick=True']
+    """
+    parser = benchmark_parser(description, quick_help=quick_help)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    text = run(args.quick)
+    elapsed = f"\n\n({time.perf_counter() - start:.0f}s)" if show_elapsed else ""
+    print(f"\n{text}{elapsed}")
+    if wants_write(args):
+        path = BENCHMARKS_FILE if path is None else Path(path)
+        write_section(heading, text, path=path)
+        print(f"\nWritten to {path}")
+    return text
+
+
+def machine_line(quick, *, quick_note="reduced sizes"):
+    """The first line of a section: the machine, and a note after a quick run.
+
+    Examples
+    --------
+    >>> machine_line(True, quick_note="smaller data").endswith(
+    ...     " (`--quick`: smaller data)."
+    ... )
+    True
+    """
+    note = f" (`--quick`: {quick_note})" if quick else ""
+    return f"Machine: {machine_description()}{note}."
+
+
+def core_calls(labels, pred_probs):
+    """The timed calls of the functional core, by function name.
+
+    ``find_label_issues`` is ranked (:data:`RANKED`); both use their default
+    filter and aggregator.
+
+    Returns
+    -------
+    calls : dict of str to callable
+        ``find_label_issues`` and ``get_label_quality_scores`` on the given
+        data, called without arguments.
+    """
+    # Imported on use: module-level imports come before the sys.path set-up.
+    from skcleanml import find_label_issues, get_label_quality_scores
+
+    return {
+        "find_label_issues": lambda: find_label_issues(labels, pred_probs, **RANKED),
+        "get_label_quality_scores": lambda: get_label_quality_scores(
+            labels, pred_probs
+        ),
+    }
+
+
+def format_seconds(value):
+    """Seconds with three significant digits, as the tables show them."""
+    return f"{value:.3g}"
+
+
+def print_row(row):
+    """Print a table row as it is measured, to follow a long run."""
+    print(" | ".join(row), flush=True)
 
 
 def best_times_in_turns(calls, *, repeat=3, clock=time.perf_counter):

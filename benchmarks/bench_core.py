@@ -21,7 +21,6 @@ size, skips cleanlab's default ``n_jobs`` (under a minute) and only prints,
 unless ``--write`` is given.
 """
 
-import argparse
 import warnings
 
 import _common
@@ -29,10 +28,9 @@ import numpy as np
 from cleanlab.multilabel_classification import filter as cl_filter
 from cleanlab.multilabel_classification import rank as cl_rank
 
-from skcleanml import find_label_issues, get_label_quality_scores, onehot2int
+from skcleanml import onehot2int
 
 HEADING = "## Core speed (benchmarks/bench_core.py)"
-RANKED = {"return_indices_ranked_by": "self_confidence"}
 
 FULL = {
     "compared": [(10_000, 20), (100_000, 20), (20_000, 200)],
@@ -57,21 +55,12 @@ LARGE_TIME_RATIO = 5.0
 LARGE_MEMORY_RATIO = 3.0
 
 
-def _ours_calls(labels, pred_probs):
-    return {
-        "find_label_issues": lambda: find_label_issues(labels, pred_probs, **RANKED),
-        "get_label_quality_scores": lambda: get_label_quality_scores(
-            labels, pred_probs
-        ),
-    }
-
-
 def _cleanlab_calls(label_lists, pred_probs):
     """cleanlab's calls by function name, as ``{n_jobs setting: call}``."""
 
     def find(n_jobs):
         return lambda: cl_filter.find_label_issues(
-            label_lists, pred_probs, n_jobs=n_jobs, **RANKED
+            label_lists, pred_probs, n_jobs=n_jobs, **_common.RANKED
         )
 
     def scores():
@@ -104,14 +93,14 @@ def compare_size(n_samples, n_classes, config):
             if setting in config["cleanlab_settings"]
         }
         for form, labels in (("lists", label_lists), ("indicator", indicator)):
-            call = _ours_calls(labels, pred_probs)[name]
+            call = _common.core_calls(labels, pred_probs)[name]
             seconds, result = _common.best_time(call, repeat=config["repeat_ours"])
             memory = _common.peak_extra_memory(call) / pred_probs.nbytes
             target = _target(name, (n_samples, n_classes), config)
             row = _compare_row(size, name, form, seconds, cleanlab_times, target)
             same = _yes_no(_same_output(name, result, reference))
             rows.append([*row, f"{memory:.2f}", same])
-            print(" | ".join(rows[-1]), flush=True)
+            _common.print_row(rows[-1])
     return rows
 
 
@@ -134,9 +123,9 @@ def _compare_row(size, name, form, seconds, cleanlab_times, target):
         size,
         name,
         form,
-        _seconds(seconds),
-        _seconds(single),
-        _seconds(default) if default is not None else "n/a",
+        _common.format_seconds(seconds),
+        _common.format_seconds(single),
+        _common.format_seconds(default) if default is not None else "n/a",
         f"{single / seconds:.1f}x",
         f"{default / seconds:.1f}x" if default is not None else "n/a",
         verdict,
@@ -153,7 +142,7 @@ def large_rows(n_samples, n_classes, config):
     size = f"{n_samples:,}x{n_classes} float32"
     rows = []
     for form, labels in (("lists", label_lists), ("indicator", indicator)):
-        for name, call in _ours_calls(labels, pred_probs).items():
+        for name, call in _common.core_calls(labels, pred_probs).items():
             seconds, result = _common.best_time(call, repeat=config["repeat_ours"])
             memory = _common.peak_extra_memory(call) / pred_probs.nbytes
             ratio = seconds / sort_seconds
@@ -162,8 +151,8 @@ def large_rows(n_samples, n_classes, config):
                     size,
                     name,
                     form,
-                    _seconds(seconds),
-                    _seconds(sort_seconds),
+                    _common.format_seconds(seconds),
+                    _common.format_seconds(sort_seconds),
                     f"{ratio:.2f}",
                     _verdict(f"<= {LARGE_TIME_RATIO:g}", ratio <= LARGE_TIME_RATIO),
                     f"{memory:.2f}",
@@ -173,7 +162,7 @@ def large_rows(n_samples, n_classes, config):
                     str(result.dtype),
                 ]
             )
-            print(" | ".join(rows[-1]), flush=True)
+            _common.print_row(rows[-1])
     return rows
 
 
@@ -182,10 +171,6 @@ def make_data(n_samples, n_classes, dtype):
     return _common.make_benchmark_data(
         n_samples, n_classes, dtype=dtype, random_state=n_samples + n_classes
     )
-
-
-def _seconds(value):
-    return f"{value:.3g}"
 
 
 def _verdict(target, passed):
@@ -225,10 +210,9 @@ LARGE_HEADERS = [
 
 def report(compare, large, quick):
     """The markdown section: machine, method, both tables."""
-    note = " (`--quick`: reduced sizes)" if quick else ""
     return "\n\n".join(
         [
-            f"Machine: {_common.machine_description()}{note}.",
+            _common.machine_line(quick),
             "Best of several repeats per timing; `find_label_issues` is ranked "
             '(`return_indices_ranked_by="self_confidence"`), both functions use '
             "their default filter and aggregator. cleanlab 2.9.0 gets class-index "
@@ -242,29 +226,20 @@ def report(compare, large, quick):
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, < 1 min")
-    parser.add_argument(
-        "--write",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write BENCHMARKS.md (default: only for the full run)",
-    )
-    args = parser.parse_args(argv)
-    config = QUICK if args.quick else FULL
+def run(quick):
+    """Run the benchmark and return the markdown body of its section."""
+    config = QUICK if quick else FULL
     # cleanlab warns about classes it finds few issues in; that is expected.
     warnings.simplefilter("ignore")
     compare = []
     for n_samples, n_classes in config["compared"]:
         compare += compare_size(n_samples, n_classes, config)
     large = large_rows(*config["large"], config)
-    text = report(compare, large, args.quick)
-    print("\n" + text)
-    write = not args.quick if args.write is None else args.write
-    if write:
-        _common.write_section(HEADING, text)
-        print(f"\nWritten to {_common.BENCHMARKS_FILE}")
+    return report(compare, large, quick)
+
+
+def main(argv=None):
+    _common.run_benchmark(run, HEADING, description=__doc__.splitlines()[0], argv=argv)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ data and fewer repeats (under a minute) and only prints, unless ``--write``
 is given.
 """
 
-import argparse
 import time
 
 import _common
@@ -140,15 +139,15 @@ def time_setting(name, estimator, model, shape, config):
         name,
         f"{shape[0]:,} x {shape[1]}, {shape[2]} classes",
         str(n_fits),
-        _seconds(reference),
-        _seconds(seconds["no_removal"]),
+        _common.format_seconds(reference),
+        _common.format_seconds(seconds["no_removal"]),
         f"{overhead:+.1%}",
         _verdict(overhead <= TARGET),
-        _seconds(seconds["remove"]),
+        _common.format_seconds(seconds["remove"]),
         f"{seconds['remove'] / reference - 1:+.1%}",
         "yes" if same else "NO",
     ]
-    print(" | ".join(row), flush=True)
+    _common.print_row(row)
     return row
 
 
@@ -158,10 +157,6 @@ def _clean(estimator, config, **params):
     return CleanMultiLabel(
         estimator, cv=config["cv"], n_repeats=1, random_state=SEED, **params
     )
-
-
-def _seconds(value):
-    return f"{value:.3g}"
 
 
 def _verdict(passed):
@@ -184,10 +179,9 @@ HEADERS = [
 
 def report(rows, config, quick):
     """The markdown section: machine, data, method, table."""
-    note = " (`--quick`: smaller data)" if quick else ""
     return "\n\n".join(
         [
-            f"Machine: {_common.machine_description()}{note}.",
+            _common.machine_line(quick, quick_note="smaller data"),
             "Data: `make_noisy_multilabel_classification` (`n_labels=3`, "
             f"seed {SEED}), shapes in the table; cv={config['cv']}, n_jobs=None, "
             "one BLAS thread. "
@@ -205,25 +199,22 @@ def report(rows, config, quick):
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small data, < 1 min")
-    parser.add_argument(
-        "--write",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write BENCHMARKS.md (default: only for the full run)",
-    )
-    args = parser.parse_args(argv)
-    config = QUICK if args.quick else FULL
-    start = time.perf_counter()
+def run(quick):
+    """Run the benchmark and return the markdown body of its section."""
+    config = QUICK if quick else FULL
     rows = [time_setting(*setting, config) for setting in settings(config)]
-    text = report(rows, config, args.quick)
-    print(f"\n{text}\n\n({time.perf_counter() - start:.0f}s)")
-    write = not args.quick if args.write is None else args.write
-    if write:
-        _common.write_section(HEADING, text)
-        print(f"\nWritten to {_common.BENCHMARKS_FILE}")
+    return report(rows, config, quick)
+
+
+def main(argv=None):
+    _common.run_benchmark(
+        run,
+        HEADING,
+        description=__doc__.splitlines()[0],
+        argv=argv,
+        quick_help="small data, < 1 min",
+        show_elapsed=True,
+    )
 
 
 if __name__ == "__main__":

@@ -25,18 +25,15 @@ under "## Scale (benchmarks/bench_scale.py)"; ``--quick`` shrinks every size
 (well under a minute) and only prints, unless ``--write`` is given.
 """
 
-import argparse
 import tempfile
 from pathlib import Path
 
 import _common
 import numpy as np
 
-from skcleanml import find_label_issues, get_label_quality_scores
 from skcleanml._chunked import LabelData
 
 HEADING = "## Scale (benchmarks/bench_scale.py)"
-RANKED = {"return_indices_ranked_by": "self_confidence"}
 DTYPE = np.float32
 
 FULL = {
@@ -50,15 +47,6 @@ QUICK = {
     "repeat": 2,
 }
 SERIES = ("N grows", "K grows")
-
-
-def _calls(labels, pred_probs):
-    return {
-        "find_label_issues": lambda: find_label_issues(labels, pred_probs, **RANKED),
-        "get_label_quality_scores": lambda: get_label_quality_scores(
-            labels, pred_probs
-        ),
-    }
 
 
 def make_data(n_samples, n_classes):
@@ -80,7 +68,7 @@ def measure(series, labels, pred_probs, *, repeat, storage, reference=None):
     # The default aggregator sorts each example's K scores: a reference for
     # the part of the time that grows as N*K*log(K).
     row_sort = _common.best_time(lambda: np.sort(pred_probs, axis=1), repeat=repeat)[0]
-    for name, call in _calls(labels, pred_probs).items():
+    for name, call in _common.core_calls(labels, pred_probs).items():
         seconds, result = _common.best_time(call, repeat=repeat)
         peak = _common.peak_extra_memory(call)
         same = "—"
@@ -92,15 +80,15 @@ def measure(series, labels, pred_probs, *, repeat, storage, reference=None):
                 f"{n_samples:,}x{n_classes}",
                 storage,
                 name,
-                f"{seconds:.3g}",
+                _common.format_seconds(seconds),
                 f"{seconds / (n_samples * n_classes) * 1e9:.1f}",
-                f"{row_sort:.3g}",
+                _common.format_seconds(row_sort),
                 f"{peak / 2**20:.1f}",
                 f"{peak / pred_probs.nbytes:.2f}",
                 same,
             ]
         )
-        print(" | ".join(rows[-1]), flush=True)
+        _common.print_row(rows[-1])
         timings[name], results[name] = seconds, result
     timings["np.sort(pred_probs, axis=1), for reference"] = row_sort
     return rows, timings, results
@@ -157,7 +145,7 @@ def _slope_rows(series, timings):
                 f"{per_entry.min():.1f} to {per_entry.max():.1f}",
             ]
         )
-        print(" | ".join(rows[-1]), flush=True)
+        _common.print_row(rows[-1])
     return rows
 
 
@@ -183,10 +171,9 @@ SLOPE_HEADERS = [
 
 def report(rows, slopes, quick):
     """The markdown section: machine, method, both tables."""
-    note = " (`--quick`: reduced sizes)" if quick else ""
     return "\n\n".join(
         [
-            f"Machine: {_common.machine_description()}{note}.",
+            _common.machine_line(quick),
             "float32 pred_probs and boolean indicator labels from "
             "`make_benchmark_data`; best of several timings; `find_label_issues` "
             'is ranked (`return_indices_ranked_by="self_confidence"`), both '
@@ -205,17 +192,9 @@ def report(rows, slopes, quick):
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, < 1 min")
-    parser.add_argument(
-        "--write",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write BENCHMARKS.md (default: only for the full run)",
-    )
-    args = parser.parse_args(argv)
-    config = QUICK if args.quick else FULL
+def run(quick):
+    """Run the benchmark and return the markdown body of its section."""
+    config = QUICK if quick else FULL
     rows, slopes = [], []
     with tempfile.TemporaryDirectory() as directory:
         for series in SERIES:
@@ -224,12 +203,11 @@ def main(argv=None):
             )
             rows += series_rows
             slopes += series_slopes
-    text = report(rows, slopes, args.quick)
-    print("\n" + text)
-    write = not args.quick if args.write is None else args.write
-    if write:
-        _common.write_section(HEADING, text)
-        print(f"\nWritten to {_common.BENCHMARKS_FILE}")
+    return report(rows, slopes, quick)
+
+
+def main(argv=None):
+    _common.run_benchmark(run, HEADING, description=__doc__.splitlines()[0], argv=argv)
 
 
 if __name__ == "__main__":
