@@ -52,7 +52,7 @@ from skcleanml._filter import (
     find_label_issues,
     find_label_issues_per_class,
 )
-from skcleanml._labels import check_pred_probs
+from skcleanml._labels import check_indicator, check_pred_probs, is_zero_one
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
 from skcleanml._scoring import (
     get_label_quality_scores,
@@ -697,18 +697,13 @@ def _check_target(y, n_samples):
         names = np.asarray(y.columns, dtype=object)
         y = y.to_numpy()
     y = y.toarray() if sp.issparse(y) else _as_array(y)
-    if y.ndim == 2 and y.shape[1] == 1 and not _is_zero_one(y):
+    if y.ndim == 2 and y.shape[1] == 1 and not is_zero_one(y):
         y, names = column_or_1d(y, warn=True), None  # a column of class labels
     if y.ndim == 1:
         Y, classes, y_type = _binarize(y)
-    elif y.ndim == 2:
+    else:
         Y, y_type = _check_indicator(y), "indicator"
         classes = np.arange(Y.shape[1]) if names is None else names
-    else:
-        raise ValueError(
-            "y must be a 0/1 indicator of shape (n_samples, n_classes) or a 1-D "
-            f"array of class labels, got an array of shape {y.shape}."
-        )
     if Y.shape[0] != n_samples:
         raise ValueError(
             f"X and y must describe the same examples, but X has {n_samples} "
@@ -728,10 +723,6 @@ def _as_array(y):
         ) from None
 
 
-def _is_zero_one(values):
-    return values.dtype.kind in "biuf" and bool(np.isin(values, (0, 1)).all())
-
-
 def _binarize(y):
     """One-hot encode 1-D labels; binary `y` keeps only the positive column."""
     y = check_array(y, input_name="y", ensure_2d=False, dtype=None)  # NaN, inf
@@ -749,15 +740,20 @@ def _binarize(y):
 
 
 def _check_indicator(y):
-    y = check_array(y, input_name="y", dtype=None, ensure_min_samples=1)
-    if not _is_zero_one(y):
-        raise ValueError(
-            "y must be a 0/1 indicator of shape (n_samples, n_classes); it holds "
-            "other values. Convert class-index lists with "
-            "skcleanml.int2onehot(y, n_classes), or pass a 1-D y for one class "
-            "per example."
+    try:
+        return check_indicator(
+            y,
+            name="y",
+            dtype=np.int64,
+            alternative="a 1-D array of class labels",
+            ensure_non_empty=True,
         )
-    return y.astype(np.int64)
+    except (TypeError, ValueError) as exc:
+        # Equal-length class-index lists look like an indicator to numpy.
+        raise type(exc)(
+            f"{exc} Convert class-index lists with skcleanml.int2onehot(y, "
+            "n_classes), or pass a 1-D y for one class per example."
+        ) from None
 
 
 def _check_given_pred_probs(pred_probs, Y, y_type):

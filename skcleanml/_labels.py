@@ -110,16 +110,16 @@ def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
         Class-index lists (``[[0], [0, 2], []]``) or a 0/1 indicator matrix
         (numpy array, scipy sparse matrix or pandas DataFrame).
     n_classes : int
-        Number of classes, usually ``pred_probs.shape[1]``.
+        Number of classes, ``pred_probs.shape[1]``.
     n_samples : int, default=None
-        Expected number of samples; checked when given.
+        Expected number of samples, ``pred_probs.shape[0]``; checked when given.
     name : str, default="labels"
         Argument name used in error messages.
 
     Returns
     -------
     indicator : ndarray of shape (n_samples, n_classes), dtype=bool
-        The input itself when it already is a boolean array (read it, never
+        The input itself when it already is a boolean ndarray (read it, never
         write to it); otherwise a new array.
 
     Examples
@@ -130,12 +130,12 @@ def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
            [1, 0, 1],
            [0, 0, 0]])
     """
-    if labels is None:
-        raise ValueError(f"{name} must not be None.")
     if is_class_index_lists(labels):
         indicator = int2onehot(labels, n_classes, name=name)
     else:
-        indicator = _check_indicator(labels, n_classes, name=name)
+        # Only read: a bool indicator is not copied (it may be large).
+        format_ = _labels_format(name, n_classes)
+        indicator = check_indicator(labels, copy=False, **format_)
     check_n_samples(indicator.shape[0], n_samples, name=name)
     return indicator
 
@@ -152,21 +152,29 @@ def check_labels_lazily(labels, n_classes, *, n_samples, name="labels"):
         the reader must still check with :func:`check_binary`, one chunk of
         rows at a time.
     """
-    if labels is None:
-        raise ValueError(f"{name} must not be None.")
     if is_class_index_lists(labels):
         lengths, flat = _checked_index_lists(labels, n_classes, name)
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         data = np.ones(flat.size, dtype=bool)
         shape = (len(lengths), n_classes)
         indicator = sp.csr_array((data, flat, indptr), shape=shape)
-    else:
-        indicator, values = _indicator_parts(labels, n_classes, name)
-        if sp.issparse(indicator):
-            check_binary(values, name=name)
-            indicator = sp.csr_array(indicator, dtype=bool)
+    elif sp.issparse(labels):
+        format_ = _labels_format(name, n_classes)
+        indicator = check_indicator(labels, keep_sparse=True, **format_)
+    else:  # values are left to the reader: they are not read here
+        indicator = _indicator_array(labels, **_labels_format(name, n_classes))
     check_n_samples(indicator.shape[0], n_samples, name=name)
     return indicator
+
+
+def _labels_format(name, n_classes):
+    """Keywords of check_indicator for the functional API's ``labels``."""
+    return {
+        "name": name,
+        "n_classes": n_classes,
+        "reference": "pred_probs",
+        "alternative": "a list of lists of class indices",
+    }
 
 
 def check_n_samples(n_found, n_samples, *, name="labels"):
@@ -180,51 +188,171 @@ def check_n_samples(n_found, n_samples, *, name="labels"):
         raise ValueError(f"{name} must hold at least one sample.")
 
 
-def _check_indicator(labels, n_classes, *, name):
-    labels, values = _indicator_parts(labels, n_classes, name)
-    check_binary(values, name=name)
-    if sp.issparse(labels):
-        return labels.toarray().astype(bool, copy=False)
-    # A bool input is returned as is (callers never write to it).
-    return labels.astype(bool, copy=False)
+def check_indicator(
+    Y,
+    *,
+    name,
+    n_classes=None,
+    reference=None,
+    dtype=bool,
+    alternative=None,
+    keep_sparse=False,
+    ensure_non_empty=False,
+    copy=True,
+):
+    """Validate a 0/1 indicator matrix and return it, as a new array by default.
+
+    The one check of "a 0/1 indicator of shape (n_samples, n_classes)" behind
+    every entry point; callers that accept other formats too (class-index
+    lists, 1-D class labels) handle those first and name them in
+    ``alternative``.
+
+    Parameters
+    ----------
+    Y : {array-like, sparse matrix} of shape (n_samples, n_classes)
+        Numpy array, list of equal-length lists, scipy sparse matrix or array,
+        or pandas DataFrame, holding only 0 and 1 (any numeric or bool dtype).
+    name : str
+        Argument name used in error messages.
+    n_classes : int, default=None
+        Required number of columns; not checked when None.
+    reference : str, default=None
+        Name of the argument ``n_classes`` was read from (e.g. "pred_probs"),
+        named in the error when the widths differ.
+    dtype : data-type or None, default=bool
+        dtype of the result; None keeps the dtype of ``Y``.
+    alternative : str, default=None
+        Another format the caller accepts (e.g. "a 1-D array of class
+        labels"), named in the errors.
+    keep_sparse : bool, default=False
+        If True, a sparse ``Y`` is returned as a canonical CSR array, without
+        stored zeros; otherwise every ``Y`` is returned dense.
+    ensure_non_empty : bool, default=False
+        Whether to require at least one sample and one class.
+    copy : bool, default=True
+        If False, a dense ``Y`` that already has ``dtype`` is returned as is,
+        for callers that only read it (large label matrices are not copied).
+
+    Returns
+    -------
+    indicator : ndarray or scipy.sparse.csr_array of shape (n_samples, n_classes)
+        An array of ``dtype``; a new one unless ``copy=False``.
+
+    Examples
+    --------
+    >>> from skcleanml._labels import check_indicator
+    >>> check_indicator([[1, 0], [0.0, 1.0]], name="Y", dtype=int)
+    array([[1, 0],
+           [0, 1]])
+    >>> check_indicator([[1, 2]], name="Y")
+    Traceback (most recent call last):
+    ...
+    ValueError: Y must be a 2-D 0/1 indicator of shape (n_samples, n_classes) \
+holding only 0 and 1; found the value 2.
+    """
+    Y = _indicator_array(
+        Y,
+        name=name,
+        n_classes=n_classes,
+        reference=reference,
+        alternative=alternative,
+        ensure_non_empty=ensure_non_empty,
+    )
+    check_binary(Y.data if sp.issparse(Y) else Y, name=name, alternative=alternative)
+    Y = Y.astype(Y.dtype if dtype is None else dtype, copy=copy)
+    if not sp.issparse(Y):
+        return Y
+    if keep_sparse:
+        Y.eliminate_zeros()
+        return Y
+    return Y.toarray()
 
 
-def _indicator_parts(labels, n_classes, name):
-    """The indicator (sparse, or as an ndarray) and its values, shape checked."""
-    if sp.issparse(labels):
-        values = labels.data
-        shape = labels.shape
-    else:
-        if hasattr(labels, "to_numpy"):  # pandas DataFrame
-            labels = labels.to_numpy()
-        labels = np.asarray(labels)
-        values, shape = labels, labels.shape
-    if len(shape) != 2:
+def _indicator_array(
+    Y, *, name, n_classes=None, reference=None, alternative=None, ensure_non_empty=False
+):
+    """``Y`` as an ndarray (or canonical CSR array), its shape checked.
+
+    Values are not read: a dense ``Y`` is ``np.asarray(Y)`` itself (a
+    ``np.memmap`` stays a view of its file).
+    """
+    Y = _as_2d(Y, name, _expected_format(alternative))
+    if ensure_non_empty and 0 in Y.shape:
         raise ValueError(
-            f"{name} must be a list of lists of class indices or a 2-D 0/1 "
-            f"indicator of shape (n_samples, n_classes), got an array with "
-            f"{len(shape)} dimension(s)."
+            f"{name} must hold at least one sample and one class, got shape {Y.shape}."
         )
-    if shape[1] != n_classes:
+    if n_classes is not None and Y.shape[1] != n_classes:
+        if reference is None:
+            found = f"there are {n_classes} classes"
+        else:
+            found = f"{reference} has {n_classes}"
         raise ValueError(
-            f"{name} is an indicator with {shape[1]} columns but there are "
-            f"{n_classes} classes (pred_probs.shape[1]); they must match."
+            f"{name} has {Y.shape[1]} columns but {found}; they must match, one "
+            "column per class."
         )
-    return labels, values
+    return Y
 
 
-def check_binary(values, *, name="labels"):
-    """Raise unless ``values`` (an array of indicator entries) are all 0 or 1."""
+def _as_2d(Y, name, expected):
+    """A 2-D ndarray, or a canonical CSR copy of a sparse ``Y``."""
+    if Y is None:
+        raise ValueError(f"{name} must be {expected}, got None.")
+    if sp.issparse(Y) and Y.ndim == 2:
+        # Summed duplicates: the stored values, which check_binary reads, are
+        # then the entries of the matrix. A copy, as summing works in place.
+        Y = sp.csr_array(Y, copy=True)
+        Y.sum_duplicates()
+    elif not sp.issparse(Y):
+        if hasattr(Y, "to_numpy"):  # pandas DataFrame
+            Y = Y.to_numpy()
+        try:
+            Y = np.asarray(Y)
+        except ValueError:  # numpy refuses ragged nested sequences
+            raise ValueError(
+                f"{name} must be {expected}; its rows have different lengths."
+            ) from None
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{name} must be {expected}, got an array of shape {Y.shape}, with "
+            f"{Y.ndim} dimension(s)."
+        )
+    return Y
+
+
+def _expected_format(alternative=None):
+    indicator = "a 2-D 0/1 indicator of shape (n_samples, n_classes)"
+    return f"{alternative} or {indicator}" if alternative else indicator
+
+
+def check_binary(values, *, name="labels", alternative=None):
+    """Raise unless ``values`` (an array of indicator entries) are all 0 or 1.
+
+    A TypeError when they are not numbers; otherwise a ValueError that shows
+    the first offending value.
+    """
     values = np.asarray(values)
-    if values.dtype.kind not in "biuf" or not _is_binary(values):
-        raise ValueError(
-            f"{name} must be a 0/1 indicator matrix; found values other than 0 and 1."
+    expected = f"{_expected_format(alternative)} holding only 0 and 1"
+    if values.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be {expected}, got an array of dtype {values.dtype}."
         )
+    if not is_zero_one(values):
+        bad = values[(values != 0) & (values != 1)].flat[0].item()
+        raise ValueError(f"{name} must be {expected}; found {_describe(bad)}.")
 
 
-def _is_binary(values):
+def _describe(value):
+    if isinstance(value, float):
+        return "NaN" if np.isnan(value) else f"the value {value:g}"
+    return f"the value {value}"
+
+
+def is_zero_one(values):
+    """Whether the ndarray ``values`` holds only numbers equal to 0 or 1."""
     if values.dtype == bool:
         return True
+    if values.dtype.kind not in "iuf":
+        return False
     return bool(np.logical_or(values == 0, values == 1).all())
 
 
@@ -352,18 +480,8 @@ def onehot2int(onehot):
     >>> onehot2int([[1, 1, 0], [0, 0, 0], [0, 0, 1]])
     [[0, 1], [], [2]]
     """
-    try:
-        shape = onehot.shape if sp.issparse(onehot) else np.shape(onehot)
-    except ValueError:  # numpy refuses ragged nested sequences
-        raise ValueError(
-            "onehot must be a rectangular 2-D 0/1 indicator matrix; its rows "
-            "have different lengths."
-        ) from None
-    if len(shape) != 2:
-        raise ValueError(
-            f"onehot must be a 2-D 0/1 indicator matrix, got {len(shape)} dimension(s)."
-        )
-    indicator = sp.csr_array(_check_indicator(onehot, shape[1], name="onehot"))
+    indicator = check_indicator(onehot, name="onehot", keep_sparse=True)
+    indicator = sp.csr_array(indicator)
     indices = indicator.indices.tolist()
     bounds = indicator.indptr.tolist()
     return [indices[start:end] for start, end in itertools.pairwise(bounds)]

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from sklearn import config_context, get_config
 from sklearn.base import clone
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.utils import _safe_indexing, check_array, get_tags
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -26,6 +26,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples
 
+from skcleanml._labels import check_indicator
 from skcleanml._split import repeat_multilabel_cv
 
 
@@ -368,17 +369,13 @@ def cross_val_pred_probs(
 
 def _check_indicator_target(Y, n_samples):
     """Return `Y` as a new int64 0/1 array of shape (n_samples, n_classes)."""
-    if sp.issparse(Y):
-        Y = Y.toarray()
-    Y = check_array(Y, input_name="Y", dtype=None, ensure_2d=False)
-    if Y.ndim != 2 or Y.shape[0] != n_samples:
+    Y = check_indicator(Y, name="Y", dtype=np.int64, ensure_non_empty=True)
+    if Y.shape[0] != n_samples:
         raise ValueError(
             f"Y must be a 0/1 indicator of shape (n_samples={n_samples}, "
             f"n_classes), got shape {Y.shape}."
         )
-    if Y.dtype.kind not in "biuf" or not np.isin(Y, (0, 1)).all():
-        raise ValueError("Y must be a 0/1 indicator; it holds other values.")
-    return Y.astype(np.int64)
+    return Y
 
 
 def _check_partition(splits, n_samples):

@@ -17,6 +17,8 @@ from sklearn.model_selection import check_cv
 from sklearn.model_selection._split import _BaseKFold
 from sklearn.utils import check_array, check_random_state
 
+from skcleanml._labels import check_indicator
+
 
 class MultilabelStratifiedKFold(_BaseKFold):
     """Multi-label stratified K-fold cross-validator.
@@ -165,17 +167,14 @@ def _as_indicator_csc(y):
         rows = np.arange(codes.size)
         data = np.ones(codes.size, dtype=np.int64)
         return sp.csc_matrix((data, (rows, codes)), shape=(codes.size, codes.max() + 1))
-    values = y.data if sp.issparse(y) else y
-    values = np.asarray(values)
-    if values.dtype.kind not in "biuf" or not np.isin(values, (0, 1)).all():
-        raise ValueError(
-            "y must be a 0/1 indicator matrix of shape (n_samples, n_classes) or "
-            "a 1-D array of class labels; got a 2-D array with values other "
-            "than 0 and 1."
-        )
-    Y = sp.csc_matrix(y, dtype=np.int64)
-    Y.eliminate_zeros()
-    return Y
+    Y = check_indicator(
+        y,
+        name="y",
+        dtype=np.int64,
+        alternative="a 1-D array of class labels",
+        keep_sparse=True,
+    )
+    return sp.csc_matrix(Y)  # stores no zeros, as the counts by column need
 
 
 def _iterative_stratification(Y, n_splits, rng):

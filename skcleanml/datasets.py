@@ -20,6 +20,7 @@ from sklearn.datasets import make_multilabel_classification
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skcleanml._labels import int2onehot, onehot2int
 from skcleanml.noise import (
     flip_multilabel,
     generate_noise_matrix_from_trace,
@@ -38,17 +39,6 @@ _TUTORIAL_COVS = (
 _TUTORIAL_BOXES = ((-3.5, 0, -1.5, 1.7), (-1, 3, 2, 4), (-5, 2, -3, 4), (-3, 2, -1, 4))
 _TUTORIAL_BOX_LABELS = ((0, 1), (1, 2), (0, 2), (0, 1, 2))
 _TUTORIAL_SIZES = (100, 80, 100)
-
-
-def _indicator_to_lists(indicator):
-    return [np.flatnonzero(row).tolist() for row in indicator]
-
-
-def _lists_to_indicator(label_lists, n_classes):
-    indicator = np.zeros((len(label_lists), n_classes), dtype=int)
-    for row, classes in enumerate(label_lists):
-        indicator[row, list(classes)] = 1
-    return indicator
 
 
 def _check_sizes(sizes, n_blobs, name):
@@ -169,7 +159,7 @@ def _add_label_set_noise(true_sets, avg_trace, rng):
 
 def _format_labels(label_sets, n_classes, return_indicator):
     lists = [list(labels) for labels in label_sets]
-    return _lists_to_indicator(lists, n_classes) if return_indicator else lists
+    return int2onehot(lists, n_classes).astype(int) if return_indicator else lists
 
 
 @validate_params(
@@ -530,7 +520,7 @@ def make_noisy_multilabel_classification(
     )
 
     def fmt(indicator):
-        return indicator if return_indicator else _indicator_to_lists(indicator)
+        return indicator if return_indicator else onehot2int(indicator)
 
     return Bunch(
         X_train=X[:n_train],

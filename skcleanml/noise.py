@@ -29,6 +29,8 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skcleanml._labels import check_indicator
+
 __all__ = [
     "flip_multilabel",
     "generate_noise_matrix_from_trace",
@@ -478,19 +480,10 @@ def generate_noisy_labels(true_labels, noise_matrix, *, random_state=None):
 
 
 def _check_indicator(Y):
+    # flip_multilabel returns a dense array of the dtype of Y: no sparse Y.
     if sp.issparse(Y):
         raise TypeError("Y must be a dense 0/1 indicator array, got a sparse matrix.")
-    indicator = np.asarray(Y)
-    if indicator.ndim != 2:
-        raise ValueError(
-            "Y must be a 2-D indicator array of shape (n_samples, n_classes), got "
-            f"shape {indicator.shape}."
-        )
-    if indicator.dtype.kind not in "biuf":
-        raise TypeError(f"Y must hold 0/1 numbers, got dtype {indicator.dtype}.")
-    if not np.isin(indicator, (0, 1)).all():
-        raise ValueError("Y must be a 0/1 indicator array; found other values.")
-    return indicator
+    return check_indicator(Y, name="Y", dtype=None)
 
 
 def _check_rates(rate, n_classes, name):
@@ -502,7 +495,7 @@ def _check_rates(rate, n_classes, name):
             f"{name} must be a float or an array of shape ({n_classes},), one "
             f"rate per class, got shape {rates.shape}."
         )
-    if not np.isfinite(rates).all() or rates.min() < 0 or rates.max() > 1:
+    if not np.isfinite(rates).all() or np.any((rates < 0) | (rates > 1)):
         raise ValueError(f"{name} must hold probabilities in [0, 1].")
     return rates
 

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from conftest import as_lists, make_multilabel_case
 
 from skcleanml import int2onehot, onehot2int
-from skcleanml._labels import check_labels, check_pred_probs
+from skcleanml._labels import check_indicator, check_labels, check_pred_probs
 
 SPARSE_FORMATS = [sp.csr_array, sp.csc_array, sp.coo_array, sp.csr_matrix]
 
@@ -172,6 +172,98 @@ def test_check_labels_name_in_messages():
         check_labels([[5]], 2, name="noisy_y")
     with pytest.raises(ValueError, match="noisy_y"):
         check_labels(np.array([[2, 0]]), 2, name="noisy_y")
+
+
+@pytest.mark.parametrize("dtype", [bool, np.int64, None])
+def test_check_indicator_returns_a_new_array(dtype):
+    """Check that the result never shares memory with the input, whatever dtype."""
+    Y, _ = make_multilabel_case(5, n=20, n_classes=3)
+    for labels in (Y, Y.astype(np.int64), np.asfortranarray(Y)):
+        before = labels.copy()
+        indicator = check_indicator(labels, name="Y", dtype=dtype)
+        assert not np.shares_memory(indicator, labels)
+        assert indicator.dtype == (labels.dtype if dtype is None else dtype)
+        np.testing.assert_array_equal(indicator, Y)
+        indicator[...] = 1 - indicator  # writing to the result leaves the input
+        np.testing.assert_array_equal(labels, before)
+
+
+def test_check_labels_reads_a_bool_indicator_without_copying():
+    """Check that check_labels returns a bool ndarray as is, other input copied."""
+    Y, _ = make_multilabel_case(5, n=20, n_classes=3)
+    assert check_labels(Y, 3) is Y
+    assert not np.shares_memory(check_labels(Y.astype(np.int8), 3), Y)
+    assert not np.shares_memory(check_indicator(Y, name="Y", copy=True), Y)
+
+
+@pytest.mark.parametrize("convert", SPARSE_FORMATS)
+def test_check_indicator_keep_sparse_gives_canonical_csr(convert):
+    """Check that keep_sparse returns a CSR copy without stored zeros."""
+    Y, _ = make_multilabel_case(6, n=20, n_classes=3)
+    labels = convert(Y.astype(float))
+    labels.data[:2] = 0  # explicit zeros are entries like any other
+    expected = labels.toarray().astype(bool)
+    indicator = check_indicator(labels, name="Y", keep_sparse=True)
+    assert isinstance(indicator, sp.csr_array) and indicator.dtype == bool
+    assert indicator.has_canonical_format and np.all(indicator.data)
+    np.testing.assert_array_equal(indicator.toarray(), expected)
+    assert not np.shares_memory(indicator.data, labels.data)
+    dense = check_indicator(labels, name="Y")
+    assert isinstance(dense, np.ndarray)
+    np.testing.assert_array_equal(dense, expected)
+
+
+def test_check_indicator_reads_sparse_duplicates_as_their_sum():
+    """Check that duplicate sparse entries summing to 2 are not taken as a 1."""
+    twice = sp.coo_array((np.ones(2), ([0, 0], [1, 1])), shape=(2, 2))
+    with pytest.raises(ValueError, match=r"Y must be .* found the value 2"):
+        check_indicator(twice, name="Y")
+    assert twice.nnz == 2  # the input keeps its duplicates
+
+
+@pytest.mark.parametrize(
+    ("Y", "kwargs", "error", "match"),
+    [
+        (None, {}, ValueError, r"Y must be a 2-D 0/1 indicator .*, got None"),
+        ([1, 0], {}, ValueError, r"got an array of shape \(2,\), with 1 dimension"),
+        ([[1, 0], [1]], {}, ValueError, r"Y must be .*rows have different lengths"),
+        ([[1, 0.5]], {}, ValueError, r"holding only 0 and 1; found the value 0\.5"),
+        ([[1, np.nan]], {}, ValueError, "holding only 0 and 1; found NaN"),
+        ([[1, -1]], {}, ValueError, "found the value -1"),
+        ([["1", "0"]], {}, TypeError, r"Y must be .*, got an array of dtype <U1"),
+        ([[1, 0]], {"n_classes": 3}, ValueError, "Y has 2 columns but there are 3"),
+        (
+            [[1, 0]],
+            {"n_classes": 3, "reference": "P"},
+            ValueError,
+            "Y has 2 columns but P has 3; they must match",
+        ),
+        (
+            np.zeros((0, 2)),
+            {"ensure_non_empty": True},
+            ValueError,
+            r"Y must hold at least one sample and one class, got shape \(0, 2\)",
+        ),
+        (
+            [[1, 2]],
+            {"alternative": "a 1-D array of class labels"},
+            ValueError,
+            "Y must be a 1-D array of class labels or a 2-D 0/1 indicator",
+        ),
+    ],
+)
+def test_check_indicator_errors_name_the_argument(Y, kwargs, error, match):
+    """Check that each bad indicator gets an error naming Y and what is expected."""
+    with pytest.raises(error, match=match):
+        check_indicator(Y, name="Y", **kwargs)
+
+
+def test_check_indicator_accepts_empty_shapes_unless_told_not_to():
+    """Check that zero rows or columns pass by default (onehot2int needs them)."""
+    assert check_indicator(np.zeros((0, 3)), name="Y").shape == (0, 3)
+    assert check_indicator(np.zeros((2, 0)), name="Y").shape == (2, 0)
+    with pytest.raises(ValueError, match="at least one sample and one class"):
+        check_indicator(np.zeros((2, 0)), name="Y", ensure_non_empty=True)
 
 
 @pytest.mark.parametrize(

@@ -370,6 +370,14 @@ def test_flip_multilabel_keeps_dtype_and_input(dtype):
     np.testing.assert_array_equal(Y, original)
 
 
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0)])
+def test_flip_multilabel_empty_shapes(shape):
+    """Check that no rows or no classes give an empty result of the same shape."""
+    Y = np.zeros(shape, dtype=int)
+    Y_noisy = flip_multilabel(Y, drop_rate=0.3, add_rate=0.3, random_state=0)
+    assert Y_noisy.shape == shape and Y_noisy.dtype == Y.dtype
+
+
 def test_flip_multilabel_zero_rates_and_determinism():
     """Check that zero rates change nothing and seeds make output reproducible."""
     Y = np.random.RandomState(0).randint(0, 2, size=(200, 5))

@@ -5,9 +5,8 @@ ValueError/TypeError naming the argument and what was expected.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
-from skcleanml._labels import int2onehot, is_class_index_lists
+from skcleanml._labels import check_indicator, int2onehot, is_class_index_lists
 
 
 def to_indicator(labels, n_classes=None, *, name="labels"):
@@ -39,29 +38,16 @@ def to_indicator(labels, n_classes=None, *, name="labels"):
            [1, 0, 1],
            [0, 0, 0]])
     """
-    if labels is None:
-        raise ValueError(f"{name} must not be None.")
     if is_class_index_lists(labels):
         if n_classes is None:
             n_classes = _infer_n_classes(labels)
         return int2onehot(labels, n_classes, name=name)
-    if sp.issparse(labels):
-        labels = labels.toarray()
-    array = np.asarray(labels)
-    if array.ndim != 2:
-        raise ValueError(
-            f"{name} must be a list of lists of class indices or a 2-D 0/1 "
-            f"indicator of shape (n_samples, n_classes), got an array with "
-            f"{array.ndim} dimension(s)."
-        )
-    if array.dtype.kind not in "biuf" or not np.isin(array, (0, 1)).all():
-        raise ValueError(f"{name} is a 2-D array, so it must hold only 0 and 1.")
-    if n_classes is not None and array.shape[1] != n_classes:
-        raise ValueError(
-            f"{name} has {array.shape[1]} columns but there are {n_classes} "
-            "classes; they must match."
-        )
-    return array.astype(bool)
+    return check_indicator(
+        labels,
+        name=name,
+        n_classes=n_classes,
+        alternative="a list of lists of class indices",
+    )
 
 
 def _infer_n_classes(labels):
