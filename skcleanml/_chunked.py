@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from skcleanml._labels import (
+    LISTS_FORMAT,
     check_binary,
     check_labels,
     check_labels_lazily,
@@ -83,7 +84,7 @@ class LabelData:
         self._Y = check_labels_lazily(labels, self.shape[1], n_samples=self.shape[0])
         if not sp.issparse(self._Y):
             for start, stop in self.bounds():
-                check_binary(self._Y[start:stop])
+                check_binary(self._Y[start:stop], alternative=LISTS_FORMAT)
 
     @classmethod
     def from_arrays(cls, Y, P):

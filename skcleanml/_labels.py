@@ -167,13 +167,17 @@ def check_labels_lazily(labels, n_classes, *, n_samples, name="labels"):
     return indicator
 
 
+# The other format the functional API's ``labels`` may have, named in errors.
+LISTS_FORMAT = "a list of lists of class indices"
+
+
 def _labels_format(name, n_classes):
     """Keywords of check_indicator for the functional API's ``labels``."""
     return {
         "name": name,
         "n_classes": n_classes,
         "reference": "pred_probs",
-        "alternative": "a list of lists of class indices",
+        "alternative": LISTS_FORMAT,
     }
 
 
