@@ -6,7 +6,12 @@ ValueError/TypeError naming the argument and what was expected.
 
 import numpy as np
 
-from skcleanml._labels import check_indicator, int2onehot, is_class_index_lists
+from skcleanml._labels import (
+    LISTS_FORMAT,
+    check_indicator,
+    int2onehot,
+    is_class_index_lists,
+)
 
 
 def to_indicator(labels, n_classes=None, *, name="labels"):
@@ -46,7 +51,7 @@ def to_indicator(labels, n_classes=None, *, name="labels"):
         labels,
         name=name,
         n_classes=n_classes,
-        alternative="a list of lists of class indices",
+        alternative=LISTS_FORMAT,
     )
 
 
