@@ -1,5 +1,9 @@
 """Find and fix wrong labels in multi-label data, the scikit-learn way."""
 
+from skcleanml._error_probability import (
+    get_label_error_probabilities,
+    get_label_error_probabilities_per_class,
+)
 from skcleanml._estimator import CleanMultiLabel
 from skcleanml._filter import (
     compute_confident_joint,
@@ -38,6 +42,8 @@ __all__ = [
     "cross_val_pred_probs",
     "find_label_issues",
     "find_label_issues_per_class",
+    "get_label_error_probabilities",
+    "get_label_error_probabilities_per_class",
     "get_label_quality_scores",
     "get_label_quality_scores_per_class",
     "health_summary",

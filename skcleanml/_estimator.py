@@ -45,6 +45,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skcleanml._error_probability import (
+    error_probability_core,
+    example_error_probability,
+)
 from skcleanml._filter import (
     FILTERS,
     RANKINGS,
@@ -53,6 +57,7 @@ from skcleanml._filter import (
     find_label_issues_per_class,
 )
 from skcleanml._labels import check_indicator, check_pred_probs, is_zero_one
+from skcleanml._oob import check_oob_estimator, oob_pred_probs
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
 from skcleanml._scoring import (
     get_label_quality_scores,
@@ -60,6 +65,10 @@ from skcleanml._scoring import (
 )
 from skcleanml._split import check_multilabel_cv
 from skcleanml._summary import issue_health, summarize_health
+
+ERROR_PROBABILITY = "error_probability"
+# Flag an example when its labels are more likely wrong than right.
+ERROR_THRESHOLD = 0.5
 
 
 def _estimator_has(attr):
@@ -309,10 +318,10 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         "estimator": [HasMethods(["fit"]), None],
-        "cv": ["cv_object"],
-        "n_repeats": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "filter_by": [StrOptions(set(FILTERS))],
-        "rank_by": [StrOptions(set(RANKINGS))],
+        "cv": ["cv_object", StrOptions({"auto", "oob"})],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "filter_by": [StrOptions({ERROR_PROBABILITY, *FILTERS})],
+        "rank_by": [StrOptions({ERROR_PROBABILITY, *RANKINGS})],
         "aggregator_kwargs": [dict, None],
         "frac_noise": [Interval(Real, 0, 1, closed="right")],
         "min_examples_per_class": [Interval(Integral, 0, None, closed="left")],
@@ -327,10 +336,10 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self,
         estimator=None,
         *,
-        cv=5,
-        n_repeats="auto",
-        filter_by="prune_by_noise_rate",
-        rank_by="self_confidence",
+        cv="auto",
+        n_repeats=1,
+        filter_by="error_probability",
+        rank_by="error_probability",
         aggregator_kwargs=None,
         frac_noise=1.0,
         min_examples_per_class=1,
@@ -389,8 +398,9 @@ n_classes) or (n_samples,)
         Y, self.classes_, self._y_type = _check_target(y, _num_samples(X))
         validate_data(self, X, skip_check_array=True)
         est_params, split_params = self._route_params(fit_params)
+        model = None  # the estimator fitted on the labels as given, if any
         if pred_probs is None:
-            P = self._out_of_fold(estimator, X, Y, est_params, split_params)
+            P, model = self._out_of_fold(estimator, X, Y, est_params, split_params)
         else:
             P = _check_given_pred_probs(pred_probs, Y, self._y_type)
         self._detect(Y, P)
@@ -399,6 +409,10 @@ n_classes) or (n_samples,)
             f"issues, {time.perf_counter() - start:.1f}s elapsed"
         )
         rows, target = self._training_set(Y, P)
+        if model is not None and rows is None and np.array_equal(target, Y):
+            self.estimator_ = model  # the out-of-bag fit saw these very labels
+            self._log("refit skipped: the labels need no change")
+            return self
         params = _check_method_params(X, params=est_params, indices=rows)
         X_fit = X if rows is None else _safe_indexing(X, rows)
         self.estimator_ = fit_multilabel(
@@ -415,7 +429,7 @@ n_classes) or (n_samples,)
         """The estimator to fit: `estimator`, or the documented default."""
         if self.estimator is None:
             return RandomForestClassifier(
-                n_estimators=100, random_state=self.random_state
+                n_estimators=300, random_state=self.random_state
             )
         return self.estimator
 
@@ -441,51 +455,78 @@ n_classes) or (n_samples,)
         return params, ({} if groups is None else {"groups": groups})
 
     def _out_of_fold(self, estimator, X, Y, fit_params, split_params):
-        """Out-of-fold probabilities, averaged over `n_repeats` shuffles."""
-        P = cross_val_pred_probs(
-            estimator,
-            X,
-            Y,
-            cv=self.cv,
-            n_repeats=self._n_repeats(),
-            n_jobs=self.n_jobs,
-            verbose=self.verbose,
-            fit_params=fit_params,
-            split_params=split_params,
-            random_state=self.random_state,
-        )
-        return check_pred_probs(P, name=f"predict_proba of {type(estimator).__name__}")
+        """Out-of-sample probabilities, and the model fitted on all rows if any.
+
+        Out-of-bag (one fit, reused by the refit when the labels need no
+        change) or out-of-fold, averaged over `n_repeats` shuffles.
+        """
+        cv = self._resolved_cv()
+        if cv == "oob":
+            check_oob_estimator(estimator)
+            self._log("out-of-bag pred_probs: one fit on all examples")
+            P, model = oob_pred_probs(estimator, X, Y, fit_params)
+        else:
+            model = None
+            P = cross_val_pred_probs(
+                estimator,
+                X,
+                Y,
+                cv=cv,
+                n_repeats=self.n_repeats,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                fit_params=fit_params,
+                split_params=split_params,
+                random_state=self.random_state,
+            )
+        name = f"predict_proba of {type(estimator).__name__}"
+        return check_pred_probs(P, name=name), model
+
+    def _resolved_cv(self):
+        """`cv`, "auto" resolved: out-of-bag for the default forest, else 5 folds."""
+        if self.cv == "auto":
+            return "oob" if self.estimator is None else 5
+        return self.cv
 
     def _detect(self, Y, P):
-        """Set the detection attributes with the functional API's own calls."""
+        """Set the detection attributes (the functional API's own results)."""
+        self._labels = Y.astype(bool)
+        self.pred_probs_ = P
+        W, self.noise_rates_ = error_probability_core(self._labels, P)
+        self.per_class_error_probabilities_ = W
+        self.error_probabilities_ = example_error_probability(W)
+        self.confident_joint_ = compute_confident_joint(Y, P)
+        if self.filter_by == ERROR_PROBABILITY:
+            mask, per_class = _flag_likely_errors(self.error_probabilities_, W)
+        else:
+            mask, per_class = self._confident_learning_flags(Y, P)
+        self.per_class_label_issues_ = per_class
+        self.label_issues_mask_ = mask
+        if self.rank_by == ERROR_PROBABILITY:
+            self.per_class_label_quality_scores_ = 1 - W
+            self.label_quality_scores_ = 1 - self.error_probabilities_
+        else:
+            self.per_class_label_quality_scores_ = get_label_quality_scores_per_class(
+                Y, P, method=self.rank_by
+            )
+            self.label_quality_scores_ = get_label_quality_scores(
+                Y, P, method=self.rank_by, aggregator_kwargs=self._aggregator()
+            )
+        flagged = np.flatnonzero(mask)
+        order = np.argsort(self.label_quality_scores_[flagged], kind="stable")
+        self.label_issues_ = flagged[order]
+
+    def _confident_learning_flags(self, Y, P):
+        """Example mask and per-class flags of a confident-learning filter."""
         options = {
             "filter_by": self.filter_by,
             "frac_noise": self.frac_noise,
             "min_examples_per_class": self.min_examples_per_class,
+            "confident_joint": self.confident_joint_,
         }
-        self._labels = Y.astype(bool)
-        self.pred_probs_ = P
-        self.confident_joint_ = compute_confident_joint(Y, P)
-        joint = self.confident_joint_
-        self.per_class_label_issues_ = find_label_issues_per_class(
-            Y, P, confident_joint=joint, **options
-        )
-        self.label_issues_ = find_label_issues(
-            Y,
-            P,
-            confident_joint=joint,
-            return_indices_ranked_by=self.rank_by,
-            rank_by_kwargs={"aggregator_kwargs": self._aggregator()},
-            **options,
-        )
-        self.label_issues_mask_ = np.zeros(Y.shape[0], dtype=bool)
-        self.label_issues_mask_[self.label_issues_] = True
-        self.per_class_label_quality_scores_ = get_label_quality_scores_per_class(
-            Y, P, method=self.rank_by
-        )
-        self.label_quality_scores_ = get_label_quality_scores(
-            Y, P, method=self.rank_by, aggregator_kwargs=self._aggregator()
-        )
+        per_class = find_label_issues_per_class(Y, P, **options)
+        mask = find_label_issues(Y, P, **options)
+        return mask, per_class
 
     def _training_set(self, Y, P):
         """Rows (None for all) and target of the refit, after the guards."""
@@ -499,16 +540,7 @@ n_classes) or (n_samples,)
             return (None, Y) if keep.all() else (np.flatnonzero(keep), Y[keep])
         flips = np.zeros(Y.shape, dtype=bool)
         flips[chosen] = self.per_class_label_issues_[chosen]
-        return None, _relabeled(Y, P, flips, names)
-
-    def _n_repeats(self):
-        """`n_repeats`, "auto" resolved: repeats need a cv we can reshuffle."""
-        if self.n_repeats != "auto":
-            return self.n_repeats
-        reshufflable = self.cv is None or (
-            isinstance(self.cv, Integral) and not isinstance(self.cv, bool)
-        )
-        return 3 if reshufflable else 1
+        return None, _relabeled(Y, flips, names)
 
     def _aggregator(self):
         """`aggregator_kwargs`, or the default chosen on the benchmark."""
@@ -776,6 +808,19 @@ def _fit_target(estimator, Y):
     return Y
 
 
+def _flag_likely_errors(error_probabilities, per_class):
+    """Examples, and annotations, more likely wrong than right.
+
+    A flagged example always names its annotation most likely wrong, also
+    when only several doubtful annotations together make it likely wrong.
+    """
+    mask = error_probabilities > ERROR_THRESHOLD
+    flags = per_class > ERROR_THRESHOLD
+    rows = np.flatnonzero(mask)
+    flags[rows, per_class[rows].argmax(axis=1)] = True
+    return mask, flags
+
+
 def _cap_issues(ranked_issues, limit, fraction):
     """The `limit` worst issues, warning when more were found."""
     if ranked_issues.size > limit:
@@ -804,9 +849,9 @@ def _kept_rows(Y, removed, names):
     return keep
 
 
-def _relabeled(Y, P, flips, names):
-    """`Y` with flipped entries set to the model's view, per-class guarded."""
-    new = np.where(flips, P > 0.5, Y).astype(Y.dtype)
+def _relabeled(Y, flips, names):
+    """`Y` with the flagged annotations flipped, per-class guarded."""
+    new = np.where(flips, 1 - Y, Y).astype(Y.dtype)
     restored = []
     for value, kind in ((1, "positive"), (0, "negative")):
         emptied = (Y == value).any(axis=0) & ~(new == value).any(axis=0)

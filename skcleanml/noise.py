@@ -29,9 +29,11 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skcleanml._annotator_noise import annotator_noise
 from skcleanml._labels import check_indicator
 
 __all__ = [
+    "annotator_noise",
     "flip_multilabel",
     "generate_noise_matrix_from_trace",
     "generate_noisy_labels",

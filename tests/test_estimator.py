@@ -28,6 +28,8 @@ from skcleanml import (
     cross_val_pred_probs,
     find_label_issues,
     find_label_issues_per_class,
+    get_label_error_probabilities,
+    get_label_error_probabilities_per_class,
     get_label_quality_scores,
     get_label_quality_scores_per_class,
 )
@@ -112,20 +114,32 @@ class RecordingClassifier(ClassifierMixin, BaseEstimator):
 @pytest.mark.parametrize(
     "params",
     [
-        {},
+        {"filter_by": "prune_by_noise_rate", "rank_by": "self_confidence"},
         {"filter_by": "both", "rank_by": "normalized_margin"},
-        {"filter_by": "low_self_confidence", "frac_noise": 0.5},
+        {
+            "filter_by": "low_self_confidence",
+            "rank_by": "self_confidence",
+            "frac_noise": 0.5,
+        },
         {
             "filter_by": "confident_learning",
             "rank_by": "confidence_weighted_entropy",
             "aggregator_kwargs": {"method": "softmin", "temperature": 0.2},
         },
-        {"filter_by": "prune_by_class", "min_examples_per_class": 5},
-        {"aggregator_kwargs": {"method": "exponential_moving_average", "alpha": 0.8}},
+        {
+            "filter_by": "prune_by_class",
+            "rank_by": "self_confidence",
+            "min_examples_per_class": 5,
+        },
+        {
+            "filter_by": "prune_by_noise_rate",
+            "rank_by": "self_confidence",
+            "aggregator_kwargs": {"method": "exponential_moving_average", "alpha": 0.8},
+        },
     ],
 )
 def test_attributes_equal_functional_api(params):
-    """Check that on the same pred_probs the attributes equal the functional API."""
+    """Check that with cleanlab's filters and scores the attributes equal them."""
     X, Y = _data()
     P = cross_val_pred_probs(LogisticRegression(), X, Y, cv=3, random_state=0)
     clf = CleanMultiLabel(LogisticRegression(), **params).fit(X, Y, pred_probs=P)
@@ -165,13 +179,34 @@ def test_attributes_equal_functional_api(params):
     assert clf.label_issues_.size > 0
 
 
+def test_default_detection_is_error_probability():
+    """Check that by default examples more likely wrong than right are flagged."""
+    X, Y = _data()
+    P = cross_val_pred_probs(LogisticRegression(), X, Y, cv=3, random_state=0)
+    clf = CleanMultiLabel(LogisticRegression()).fit(X, Y, pred_probs=P)
+    error = get_label_error_probabilities(Y, P)
+    W = get_label_error_probabilities_per_class(Y, P)
+    np.testing.assert_array_equal(clf.error_probabilities_, error)
+    np.testing.assert_array_equal(clf.per_class_error_probabilities_, W)
+    np.testing.assert_array_equal(clf.label_issues_mask_, error > 0.5)
+    np.testing.assert_array_equal(clf.label_quality_scores_, 1 - error)
+    np.testing.assert_array_equal(clf.per_class_label_quality_scores_, 1 - W)
+    expected = np.flatnonzero(error > 0.5)
+    expected = expected[np.argsort(-error[expected], kind="stable")]
+    np.testing.assert_array_equal(clf.label_issues_, expected)
+    # Every flagged example names at least one annotation, and only they do.
+    per_class = clf.per_class_label_issues_
+    np.testing.assert_array_equal(per_class.any(axis=1), clf.label_issues_mask_)
+    assert (per_class[W > 0.5]).all()
+    assert clf.noise_rates_.shape == (3, 2)
+    assert clf.label_issues_.size > 0
+
+
 def test_pred_probs_are_cross_val_pred_probs():
     """Check that pred_probs_ are the functional out-of-fold probabilities."""
     X, Y = _data()
     clf = CleanMultiLabel(LogisticRegression(), cv=3, random_state=0).fit(X, Y)
-    expected = cross_val_pred_probs(
-        LogisticRegression(), X, Y, cv=3, n_repeats=3, random_state=0
-    )
+    expected = cross_val_pred_probs(LogisticRegression(), X, Y, cv=3, random_state=0)
     np.testing.assert_array_equal(clf.pred_probs_, expected)
     np.testing.assert_array_equal(clf.classes_, np.arange(3))
     scores = clf.label_quality_scores_[clf.label_issues_]
@@ -247,7 +282,11 @@ def _crafted(n_samples=40):
 
 def _fit_recorded(X, Y, P, **params):
     registry = _Registry()
-    params = {"filter_by": "predicted_neq_given", **params}
+    params = {
+        "filter_by": "predicted_neq_given",
+        "rank_by": "self_confidence",
+        **params,
+    }
     clf = CleanMultiLabel(RecordingClassifier(registry), **params)
     clf.fit(X, Y, pred_probs=P)
     (record,) = registry
@@ -418,15 +457,8 @@ def test_multiclass_1d_y():
     onehot = (y[:, None] == np.array(["a", "b", "c"])).astype(int)
     P = clf.pred_probs_
     np.testing.assert_array_equal(clf.per_class_label_issues_.shape, (90, 3))
-    np.testing.assert_array_equal(
-        clf.label_issues_,
-        find_label_issues(
-            onehot,
-            P,
-            return_indices_ranked_by="self_confidence",
-            rank_by_kwargs={"aggregator_kwargs": {"method": "softmin"}},
-        ),
-    )
+    error = get_label_error_probabilities(onehot, P)
+    np.testing.assert_array_equal(clf.label_issues_mask_, error > 0.5)
     proba = clf.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1)
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])

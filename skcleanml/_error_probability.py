@@ -1,0 +1,313 @@
+"""The probability that each annotation is wrong, from per-class noise rates.
+
+Confident learning's self-confidence treats the two kinds of annotation
+alike: a tag given with probability ``p`` scores ``p``, a tag left out scores
+``1 - p``. Real annotators err unevenly (they forget tags far more often than
+they add wrong ones), and an absent tag's ``1 - p`` is near 1 for almost
+every class, so a forgotten tag with ``p = 0.4`` looks cleaner than a correct
+but hard tag with ``p = 0.5``. Here each annotation gets the posterior
+probability that it is wrong under class-conditional noise (Natarajan et
+al., 2013), with ``rho1 = P(given 0 | true 1)`` (a forgotten tag) and
+``rho0 = P(given 1 | true 0)`` (a wrong tag) of its class as prior odds:
+
+- a tag left out: ``logit(w) = log(rho1 / (1 - rho0)) + s * logit(c)``,
+- a tag given: ``logit(w) = log(rho0 / (1 - rho1)) - s * logit(c)``,
+
+where ``c`` is the out-of-fold probability of the class, Platt-calibrated
+per class. Calibration is fitted on the noisy labels, whose errors pull it
+towards 1/2; the clean posterior is steeper (for noise rates ``rho``,
+``dq/dc = 1 / (1 - rho0 - rho1)`` near ``c = 1/2``), so log-odds are
+sharpened by ``s = 1.5``. (The exact inversion of ``c = (1 - rho1) q + rho0
+(1 - q)`` has no solution below ``c = rho0``; it ties every such annotation
+at ``w = 1`` and ranks worse.)
+
+The noise rates are estimated at anchor points (Scott et al., 2013; Liu and
+Tao, 2016): among the 5% of examples (at least 10) that the model finds most
+likely to have a class, the share that lack it estimates ``rho1``; among
+those it finds least likely, the share that have it estimates ``rho0``.
+Weak models inflate these estimates for hard classes (hard examples look
+mislabeled), so each class's rate is shrunk three quarters of the way to the
+rate pooled over all classes: annotators forget tags at similar rates across
+classes, models are unequally good at them. An example is wrong unless all
+its annotations are right: ``1 - prod(1 - w)``.
+
+The constants were chosen on ``benchmarks/real_quality.py`` and
+``benchmarks/quality.py`` together (BENCHMARKS.md reports both).
+
+References
+----------
+.. [1] N. Natarajan, I. Dhillon, P. Ravikumar and A. Tewari, "Learning with
+   Noisy Labels", NeurIPS 2013.
+.. [2] C. Scott, G. Blanchard and G. Handy, "Classification with Asymmetric
+   Label Noise: Consistency and Maximal Denoising", COLT 2013.
+.. [3] T. Liu and D. Tao, "Classification with Noisy Labels by Importance
+   Reweighting", IEEE TPAMI 38(3), 2016.
+"""
+
+import numpy as np
+from scipy.special import expit
+from sklearn.utils._param_validation import validate_params
+
+from skcleanml._labels import check_labels, check_pred_probs
+
+# Share of each given value's examples used as anchor points, and the least
+# number of them: fewer rows make the rate estimate too noisy.
+ANCHOR_FRACTION = 0.05
+MIN_ANCHORS = 10
+# How far each class's rate moves to the pooled rate (0: not at all).
+SHRINKAGE = 0.75
+MAX_RATE = 0.45  # rho0 + rho1 < 1 keeps the noise invertible
+_CLIP = 1e-3  # forest probabilities are exactly 0 or 1: keep logits finite
+SHARPNESS = 1.5
+MIN_RATE = 1e-4  # a rate of 0 would make an annotation certainly right
+
+
+def anchor_noise_rates(Y, P):
+    """Per-class noise rates, estimated at anchor points and shrunk to the pool.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_classes), dtype=bool
+        Given labels.
+
+    P : ndarray of shape (n_samples, n_classes)
+        Out-of-fold probability that each class is present.
+
+    Returns
+    -------
+    rates : ndarray of shape (n_classes, 2)
+        ``rates[k, 0] = P(given 1 | true 0)`` (a wrong tag) and ``rates[k, 1]
+        = P(given 0 | true 1)`` (a forgotten tag), in ``[0, 0.45]``; 0 for a
+        class that is constant in `Y`.
+    """
+    n_samples, n_classes = Y.shape
+    n_present = Y.sum(axis=0)
+    raw = np.zeros((n_classes, 2))
+    for k in np.flatnonzero((n_present > 0) & (n_present < n_samples)):
+        raw[k] = _anchor_rates(Y[:, k], P[:, k], n_present[k])
+    counts = np.column_stack([n_samples - n_present, n_present]).astype(float)
+    pooled = (raw * counts).sum(axis=0) / np.maximum(counts.sum(axis=0), 1)
+    rates = (1 - SHRINKAGE) * raw + SHRINKAGE * pooled
+    constant = (n_present == 0) | (n_present == n_samples)
+    rates[constant] = 0.0
+    return np.clip(rates, 0.0, MAX_RATE)
+
+
+def _anchor_rates(y, p, n_present):
+    """(rho0, rho1) of one class: given values at its lowest and highest `p`.
+
+    Rows tied with the last anchor are all included, so the estimate does not
+    depend on the order of tied probabilities.
+    """
+    n_samples = y.size
+    low = _n_anchors(n_samples - n_present)
+    high = _n_anchors(n_present)
+    ordered = np.sort(p)
+    low_rows = p <= ordered[min(low, n_samples) - 1]
+    high_rows = p >= ordered[max(n_samples - high, 0)]
+    return y[low_rows].mean(), 1.0 - y[high_rows].mean()
+
+
+def _n_anchors(n_given):
+    return max(MIN_ANCHORS, int(np.ceil(ANCHOR_FRACTION * n_given)))
+
+
+def platt_calibrate(Y, P, *, n_iter=30, ridge=1e-2):
+    """Per-class Platt scaling of `P` against `Y`, all classes at once.
+
+    Fits ``sigmoid(a * logit(p) + b)`` to each column by Newton's method
+    (a small ridge keeps separable columns finite). Columns constant in `Y`
+    are returned unchanged.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_classes), dtype=bool
+    P : ndarray of shape (n_samples, n_classes)
+    n_iter : int, default=30
+    ridge : float, default=1e-2
+
+    Returns
+    -------
+    calibrated : ndarray of shape (n_samples, n_classes), float64
+    """
+    z = _logit(P)
+    y = Y.astype(np.float64)
+    a, b = np.ones(Y.shape[1]), np.zeros(Y.shape[1])
+    for _ in range(n_iter):
+        c = expit(z * a + b)
+        residual, weight = c - y, c * (1 - c)
+        grad_a = (residual * z).sum(axis=0) + ridge * (a - 1)
+        grad_b = residual.sum(axis=0) + ridge * b
+        h_aa = (weight * z * z).sum(axis=0) + ridge
+        h_ab = (weight * z).sum(axis=0)
+        h_bb = weight.sum(axis=0) + ridge
+        det = h_aa * h_bb - h_ab**2
+        a -= (h_bb * grad_a - h_ab * grad_b) / det
+        b -= (h_aa * grad_b - h_ab * grad_a) / det
+    constant = Y.all(axis=0) | ~Y.any(axis=0)
+    return np.where(constant, P, expit(z * a + b))
+
+
+def _logit(P):
+    P = np.clip(np.asarray(P, dtype=np.float64), _CLIP, 1 - _CLIP)
+    return np.log(P) - np.log1p(-P)
+
+
+def annotation_error_probabilities(Y, C, rates):
+    """Posterior probability that each annotation is wrong.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_classes), dtype=bool
+    C : ndarray of shape (n_samples, n_classes)
+        Calibrated probability that each class is given.
+    rates : ndarray of shape (n_classes, 2)
+        See :func:`anchor_noise_rates`.
+
+    Returns
+    -------
+    W : ndarray of shape (n_samples, n_classes), float64 in (0, 1)
+    """
+    rho0 = np.maximum(rates[:, 0], MIN_RATE)
+    rho1 = np.maximum(rates[:, 1], MIN_RATE)
+    evidence = SHARPNESS * _logit(C)
+    if_given = np.log(rho0 / (1 - rho1)) - evidence
+    if_absent = np.log(rho1 / (1 - rho0)) + evidence
+    return expit(np.where(Y, if_given, if_absent))
+
+
+def error_probability_core(Y, P):
+    """Per-annotation error probabilities and the noise rates behind them.
+
+    The private core of :func:`~skcleanml.label_error_probabilities`;
+    inputs already validated (`Y` bool, `P` in [0, 1]).
+    """
+    rates = anchor_noise_rates(Y, P)
+    return annotation_error_probabilities(Y, platt_calibrate(Y, P), rates), rates
+
+
+def example_error_probability(W):
+    """Probability that an example has any wrong annotation: 1 - prod(1 - w)."""
+    return -np.expm1(np.log1p(-np.minimum(W, 1 - 1e-12)).sum(axis=1))
+
+
+def _checked(labels, pred_probs):
+    P = check_pred_probs(pred_probs)
+    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
+    return Y, P
+
+
+@validate_params(
+    {"labels": ["array-like", "sparse matrix"], "pred_probs": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def get_label_error_probabilities_per_class(labels, pred_probs):
+    """Probability that each class annotation of each example is wrong.
+
+    Unlike the label quality scores, which follow cleanlab and judge a given
+    and a missing tag alike, this weighs each annotation by how often tags of
+    its class are forgotten and wrongly given, as estimated from the data, so
+    that forgotten tags are found as well as wrong ones. See the Notes.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+(n_samples, n_classes)
+        Given labels: class-index lists (``[[0], [0, 2], []]``) or a 0/1
+        indicator.
+
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present.
+
+    Returns
+    -------
+    error_probabilities : ndarray of shape (n_samples, n_classes)
+        In (0, 1); ``error_probabilities[i, k]`` is the probability that the
+        presence (``labels`` has class ``k``) or absence of class ``k`` in
+        example ``i`` is wrong: above 1/2 for a tag that looks forgotten
+        (absent) or wrongly given (present).
+
+    See Also
+    --------
+    get_label_error_probabilities : One probability per example.
+    get_label_quality_scores_per_class : cleanlab's per-class scores.
+
+    Notes
+    -----
+    The posterior probability of a wrong annotation under class-conditional
+    noise (Natarajan et al., 2013). Each class gets two noise rates, the
+    probability that a true tag is left out and that a wrong one is given,
+    estimated at anchor points (the examples the model finds most and least
+    likely to have the class; Scott et al., 2013) and shrunk towards the
+    rates pooled over the classes; ``pred_probs`` are Platt-calibrated per
+    class. The noise rates are upper estimates where the model is weak, and
+    so are the probabilities then. In memory only (no ``batch_size``).
+
+    References
+    ----------
+    .. [1] N. Natarajan, I. Dhillon, P. Ravikumar and A. Tewari, "Learning
+       with Noisy Labels", NeurIPS 2013.
+    .. [2] C. Scott, G. Blanchard and G. Handy, "Classification with
+       Asymmetric Label Noise: Consistency and Maximal Denoising", COLT 2013.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml import get_label_error_probabilities_per_class
+    >>> rng = np.random.default_rng(0)
+    >>> labels = rng.random((200, 2)) < 0.4
+    >>> pred_probs = np.where(labels, 0.8, 0.1)
+    >>> pred_probs[0] = np.where(labels[0], 0.1, 0.8)  # the model disagrees
+    >>> W = get_label_error_probabilities_per_class(labels, pred_probs)
+    >>> bool(W[0].max() > 0.5), bool(np.median(W) < 0.05)
+    (True, True)
+    """
+    Y, P = _checked(labels, pred_probs)
+    return error_probability_core(Y, P)[0]
+
+
+@validate_params(
+    {"labels": ["array-like", "sparse matrix"], "pred_probs": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def get_label_error_probabilities(labels, pred_probs):
+    """Probability that each example has a wrong label (a tag forgotten or wrong).
+
+    One minus the product of the probabilities that each of its class
+    annotations is right, from
+    :func:`get_label_error_probabilities_per_class`. Threshold it to flag
+    examples (``CleanMultiLabel`` flags those above 1/2), or sort by it to
+    review the likeliest errors first.
+
+    Parameters
+    ----------
+    labels : list of lists of int, or {array-like, sparse matrix} of shape \
+(n_samples, n_classes)
+        Given labels: class-index lists or a 0/1 indicator.
+
+    pred_probs : array-like of shape (n_samples, n_classes)
+        Out-of-fold predicted probability that each class is present.
+
+    Returns
+    -------
+    error_probabilities : ndarray of shape (n_samples,)
+        In (0, 1); higher means the example's labels are more likely wrong.
+
+    See Also
+    --------
+    get_label_error_probabilities_per_class : Per class annotation.
+    get_label_quality_scores : cleanlab's label quality scores.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcleanml import get_label_error_probabilities
+    >>> rng = np.random.default_rng(0)
+    >>> labels = rng.random((200, 2)) < 0.4
+    >>> pred_probs = np.where(labels, 0.8, 0.1)
+    >>> pred_probs[0] = np.where(labels[0], 0.1, 0.8)
+    >>> int(np.argmax(get_label_error_probabilities(labels, pred_probs)))
+    0
+    """
+    Y, P = _checked(labels, pred_probs)
+    return example_error_probability(error_probability_core(Y, P)[0])
