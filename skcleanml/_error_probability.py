@@ -183,7 +183,10 @@ def error_probability_core(Y, P):
     inputs already validated (`Y` bool, `P` in [0, 1]).
     """
     rates = anchor_noise_rates(Y, P)
-    return annotation_error_probabilities(Y, platt_calibrate(Y, P), rates), rates
+    W = annotation_error_probabilities(Y, platt_calibrate(Y, P), rates)
+    # A class that no example (or every example) has gives nothing to judge by.
+    W[:, Y.all(axis=0) | ~Y.any(axis=0)] = 0.0
+    return W, rates
 
 
 def example_error_probability(W):
@@ -222,9 +225,10 @@ def get_label_error_probabilities_per_class(labels, pred_probs):
     Returns
     -------
     error_probabilities : ndarray of shape (n_samples, n_classes)
-        In (0, 1); ``error_probabilities[i, k]`` is the probability that the
+        In [0, 1); ``error_probabilities[i, k]`` is the probability that the
         presence (``labels`` has class ``k``) or absence of class ``k`` in
-        example ``i`` is wrong: above 1/2 for a tag that looks forgotten
+        example ``i`` is wrong (0 for a class that no example, or every
+        example, has): above 1/2 for a tag that looks forgotten
         (absent) or wrongly given (present).
 
     See Also
@@ -291,7 +295,7 @@ def get_label_error_probabilities(labels, pred_probs):
     Returns
     -------
     error_probabilities : ndarray of shape (n_samples,)
-        In (0, 1); higher means the example's labels are more likely wrong.
+        In [0, 1); higher means the example's labels are more likely wrong.
 
     See Also
     --------
