@@ -191,7 +191,20 @@ def error_probability_core(Y, P):
 
 def example_error_probability(W):
     """Probability that an example has any wrong annotation: 1 - prod(1 - w)."""
-    return -np.expm1(np.log1p(-np.minimum(W, 1 - 1e-12)).sum(axis=1))
+    return -np.expm1(_log_all_right(W))
+
+
+def example_all_right_probability(W):
+    """Probability that all of an example's annotations are right, prod(1 - w).
+
+    Exact where it is tiny, so examples that are all but certainly wrong
+    still rank among themselves (``1 - error`` would round them to a tie).
+    """
+    return np.exp(_log_all_right(W))
+
+
+def _log_all_right(W):
+    return np.log1p(-np.minimum(W, 1 - 1e-15)).sum(axis=1)
 
 
 def _checked(labels, pred_probs):
