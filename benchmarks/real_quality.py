@@ -35,7 +35,8 @@ flagged set; downstream micro- and macro-F1 on the clean test split of the
 default's refit against the same forest fitted on the noisy and on the clean
 labels, and the share of that gap it closes. pred_probs and downstream fits
 are cached in ``--cache-dir`` (default ``benchmarks/.cache``), so the run can
-be resumed; the rows are recomputed from them on every run. ``--quick`` runs emotions and scene, seed 0, two noise types.
+be resumed; the rows are recomputed from them on every run. ``--quick``
+runs emotions and scene, seed 0, two noise types.
 """
 
 import argparse
