@@ -795,3 +795,36 @@ def test_no_warning_on_clean_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         CleanMultiLabel(LogisticRegression(), cv=3, random_state=0).fit(X, Y)
+
+
+class _WeightedShare(ClassifierMixin, BaseEstimator):
+    """Predicts the weighted share of positives: NaN after all-zero weights.
+
+    What scikit-learn 1.6.0's forests do in a leaf of zero total weight.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        y = np.asarray(y, dtype=float)
+        weight = np.ones(len(y)) if sample_weight is None else sample_weight
+        self.classes_ = np.array([0, 1])
+        with np.errstate(invalid="ignore"):
+            self.share_ = (weight @ y) / np.sum(weight)
+        return self
+
+    def predict_proba(self, X):
+        share = np.full(len(X), self.share_)
+        return np.column_stack([1 - share, share])
+
+
+def test_nan_probabilities_from_zero_weights_name_sample_weight():
+    """Check that NaN out-of-fold probabilities caused by weights say so."""
+    X, Y = _data(n_samples=30)
+    rows = np.arange(30)
+    weight = np.where(rows < 10, 1.0, 0.0)  # the first fold trains on zeros
+    cv = [(np.setdiff1d(rows, test), test) for test in np.split(rows, 3)]
+    clean = CleanMultiLabel(_WeightedShare(), cv=cv, refit=False)
+    with pytest.raises(ValueError, match=r"NaN or infinity.*sample_weight"):
+        clean.fit(X, Y, sample_weight=weight)
+    # Every training fold with positive weight: finite probabilities.
+    clean.fit(X, Y, sample_weight=np.ones(30))
+    assert np.isfinite(clean.pred_probs_).all()
