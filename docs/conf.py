@@ -30,14 +30,13 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = ["_build"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 
 # API reference: one page per name in each public module's __all__.
 autosummary_generate = True
 autosummary_ignore_module_all = False
 numpydoc_show_class_members = False
-numpydoc_validation_checks = set()
 
 # numpydoc turns a module's References into citations; the module
 # docstrings name the papers in words ("Northcutt et al. 2021") rather than
@@ -52,10 +51,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/",  # execute every example
-    "ignore_pattern": r"__init__\.py",
     "download_all_examples": False,
-    "plot_gallery": "True",
-    "image_scrapers": ("matplotlib",),
     "reset_modules": ("matplotlib",),
     "write_computation_times": False,
 }
