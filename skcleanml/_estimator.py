@@ -458,9 +458,10 @@ n_classes) or (n_samples,)
         if "sample_weight" in fit_params and not np.isfinite(P).all():
             # Old tree ensembles give NaN for leaves of zero total weight.
             raise ValueError(
-                f"{name} returned NaN or infinity out of fold; sample_weight "
-                "leaves a training fold (or a class in it) with zero total "
-                "weight. Give every class positive weight in each fold."
+                f"{name} returned NaN or infinity out of fold; with "
+                "sample_weight this usually means a training fold (or a class "
+                "in it) has zero total weight. Give every class positive "
+                "weight in each fold."
             )
         return check_pred_probs(P, name=name)
 
