@@ -1,4 +1,5 @@
 """Grid search over the wrapped model and over the cleaning itself.
+================================================================
 
 ``CleanMultiLabel`` is an ordinary scikit-learn classifier, so the parameters
 of the wrapped model (``estimator__min_samples_leaf``) and its own (``refit``:

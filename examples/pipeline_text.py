@@ -1,4 +1,5 @@
 """A text-like Pipeline: tag documents, find the tags that look wrong.
+===================================================================
 
 Documents are bags of topic words; each topic is a tag, and some tags were
 dropped or added by mistake. ``CleanMultiLabel`` wraps the whole Pipeline

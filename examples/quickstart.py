@@ -1,4 +1,5 @@
 """Quickstart: find the wrong labels of a small multi-label dataset.
+=================================================================
 
 The data and steps follow cleanlab's multi-label quickstart: three classes in
 2-D, label sets corrupted by a noise matrix, out-of-fold probabilities from a

@@ -1,4 +1,5 @@
 """Does cleaning help? Held-out micro-F1 after refitting on cleaned data.
+======================================================================
 
 The same model is fitted three ways on noisy training labels: as given
 (``refit=False``), without the flagged examples (``refit="remove"``), and with

@@ -21,6 +21,7 @@ from skcleanml._scoring import (
     get_label_quality_scores,
     get_label_quality_scores_per_class,
 )
+from skcleanml._show_versions import show_versions
 from skcleanml._split import MultilabelStratifiedKFold
 from skcleanml._summary import (
     common_label_issues,
@@ -29,7 +30,7 @@ from skcleanml._summary import (
     rank_classes_by_label_quality,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "ClassIssuesDisplay",
@@ -51,4 +52,5 @@ __all__ = [
     "onehot2int",
     "overall_label_health_score",
     "rank_classes_by_label_quality",
+    "show_versions",
 ]

@@ -517,6 +517,14 @@ n_classes) or (n_samples,)
                 random_state=self.random_state,
             )
         name = f"predict_proba of {type(estimator).__name__}"
+        if "sample_weight" in fit_params and not np.isfinite(P).all():
+            # Old tree ensembles give NaN for leaves of zero total weight.
+            raise ValueError(
+                f"{name} returned NaN or infinity out of fold; with "
+                "sample_weight this usually means a training fold (or a class "
+                "in it) has zero total weight. Give every class positive "
+                "weight in each fold."
+            )
         return check_pred_probs(P, name=name), model
 
     def _resolved_cv(self):
@@ -703,7 +711,8 @@ n_classes) or (n_samples,)
         """
         check_is_fitted(self)
         names = self._label_names() if class_names is None else class_names
-        if self._y_type == "indicator" and np.array_equal(names, np.arange(len(names))):
+        # A list comparison: string names against integers would warn on old numpy.
+        if self._y_type == "indicator" and list(names) == list(range(len(names))):
             names = None  # the indices already name the classes
         # The issues found by fit, with its filter options, not a re-run with
         # the default filter.

@@ -604,9 +604,15 @@ def test_tags():
     """Check multi-label tags, and input tags copied from the estimator."""
     tags = get_tags(CleanMultiLabel(LogisticRegression()))
     assert tags.classifier_tags.multi_label and tags.target_tags.multi_output
-    assert tags.input_tags.sparse and not tags.input_tags.allow_nan
-    tags = get_tags(CleanMultiLabel(HistGradientBoostingClassifier()))
-    assert tags.input_tags.allow_nan and not tags.input_tags.sparse
+    # Compared with the wrapped model's own tags: scikit-learn 1.6.0 does not
+    # tag LogisticRegression as sparse-capable yet (1.6.1 does).
+    allow_nan = []
+    for estimator in (LogisticRegression(), HistGradientBoostingClassifier()):
+        own = get_tags(estimator).input_tags
+        tags = get_tags(CleanMultiLabel(estimator)).input_tags
+        assert (tags.sparse, tags.allow_nan) == (own.sparse, own.allow_nan)
+        allow_nan.append(tags.allow_nan)
+    assert allow_nan == [False, True]
 
 
 def test_clone_pickle_and_html_repr():
@@ -822,3 +828,36 @@ def test_no_warning_on_clean_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         CleanMultiLabel(LogisticRegression(), cv=3, random_state=0).fit(X, Y)
+
+
+class _WeightedShare(ClassifierMixin, BaseEstimator):
+    """Predicts the weighted share of positives: NaN after all-zero weights.
+
+    What scikit-learn 1.6.0's forests do in a leaf of zero total weight.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        y = np.asarray(y, dtype=float)
+        weight = np.ones(len(y)) if sample_weight is None else sample_weight
+        self.classes_ = np.array([0, 1])
+        with np.errstate(invalid="ignore"):
+            self.share_ = (weight @ y) / np.sum(weight)
+        return self
+
+    def predict_proba(self, X):
+        share = np.full(len(X), self.share_)
+        return np.column_stack([1 - share, share])
+
+
+def test_nan_probabilities_from_zero_weights_name_sample_weight():
+    """Check that NaN out-of-fold probabilities caused by weights say so."""
+    X, Y = _data(n_samples=30)
+    rows = np.arange(30)
+    weight = np.where(rows < 10, 1.0, 0.0)  # the first fold trains on zeros
+    cv = [(np.setdiff1d(rows, test), test) for test in np.split(rows, 3)]
+    clean = CleanMultiLabel(_WeightedShare(), cv=cv, refit=False)
+    with pytest.raises(ValueError, match=r"NaN or infinity.*sample_weight"):
+        clean.fit(X, Y, sample_weight=weight)
+    # Every training fold with positive weight: finite probabilities.
+    clean.fit(X, Y, sample_weight=np.ones(30))
+    assert np.isfinite(clean.pred_probs_).all()
