@@ -45,18 +45,20 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skcleanml._chunked import LabelData
 from skcleanml._filter import (
     FILTERS,
     RANKINGS,
-    compute_confident_joint,
-    find_label_issues,
-    find_label_issues_per_class,
+    example_issues,
+    joint_of,
+    per_class_issues,
 )
 from skcleanml._labels import check_indicator, check_pred_probs, is_zero_one
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
 from skcleanml._scoring import (
-    get_label_quality_scores,
-    get_label_quality_scores_per_class,
+    aggregated,
+    class_label_quality_scores,
+    confident_thresholds,
 )
 from skcleanml._split import check_multilabel_cv
 from skcleanml._summary import issue_health, summarize_health
@@ -457,46 +459,50 @@ n_classes) or (n_samples,)
         return check_pred_probs(P, name=f"predict_proba of {type(estimator).__name__}")
 
     def _detect(self, Y, P):
-        """Set the detection attributes with the functional API's own calls."""
+        """Set the detection attributes with the functional API's cores.
+
+        `Y` and `P` are validated once, the thresholds and the confident joint
+        computed once; the results equal those of the public functions.
+        """
+        self._labels = Y.astype(bool)
+        self.pred_probs_ = P
+        data = LabelData.from_arrays(self._labels, P)
+        thresholds = confident_thresholds(data)
+        self.confident_joint_ = joint_of(data, thresholds)
         options = {
             "filter_by": self.filter_by,
             "frac_noise": self.frac_noise,
             "min_examples_per_class": self.min_examples_per_class,
+            "confident_joint": self.confident_joint_,
+            "thresholds": thresholds,
         }
-        self._labels = Y.astype(bool)
-        self.pred_probs_ = P
-        self.confident_joint_ = compute_confident_joint(Y, P)
-        joint = self.confident_joint_
-        self.per_class_label_issues_ = find_label_issues_per_class(
-            Y, P, confident_joint=joint, **options
-        )
-        self.label_issues_ = find_label_issues(
-            Y,
-            P,
-            confident_joint=joint,
-            return_indices_ranked_by=self.rank_by,
-            rank_by_kwargs={"aggregator_kwargs": self._aggregator()},
-            **options,
-        )
-        self.label_issues_mask_ = np.zeros(Y.shape[0], dtype=bool)
-        self.label_issues_mask_[self.label_issues_] = True
-        self.per_class_label_quality_scores_ = get_label_quality_scores_per_class(
-            Y, P, method=self.rank_by
-        )
-        self.label_quality_scores_ = get_label_quality_scores(
-            Y, P, method=self.rank_by, aggregator_kwargs=self._aggregator()
-        )
+        self.per_class_label_issues_ = per_class_issues(data, **options)
+        if self.filter_by.startswith("low_"):  # example-level, unlike the rest
+            self.label_issues_mask_ = example_issues(data, **options)
+        else:
+            self.label_issues_mask_ = self.per_class_label_issues_.any(axis=1)
+        scores = class_label_quality_scores(self._labels, P, self.rank_by)
+        self.per_class_label_quality_scores_ = scores
+        self.label_quality_scores_ = aggregated(scores, self._aggregator())
+        flagged = np.flatnonzero(self.label_issues_mask_)
+        order = np.argsort(self.label_quality_scores_[flagged], kind="stable")
+        self.label_issues_ = flagged[order]
 
     def _training_set(self, Y, P):
         """Rows (None for all) and target of the refit, after the guards."""
         if self.refit is False:
             return None, Y
         limit = int(np.floor(self.max_removal_fraction * Y.shape[0]))
-        chosen = _cap_issues(self.label_issues_, limit, self.max_removal_fraction)
         names = self._label_names()
+        issues = self.label_issues_
         if self.refit == "remove":
+            chosen = _cap_issues(issues, limit, self.max_removal_fraction)
             keep = _kept_rows(Y, chosen, names)
             return (None, Y) if keep.all() else (np.flatnonzero(keep), Y[keep])
+        # Only examples with a flagged annotation get relabeled: the low-score
+        # filters also flag examples without one, which must not use the cap.
+        issues = issues[self.per_class_label_issues_[issues].any(axis=1)]
+        chosen = _cap_issues(issues, limit, self.max_removal_fraction)
         flips = np.zeros(Y.shape, dtype=bool)
         flips[chosen] = self.per_class_label_issues_[chosen]
         return None, _relabeled(Y, P, flips, names)

@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import as_lists, make_multilabel_case
+from _helpers import as_lists, make_multilabel_case
 
 from skcleanml import int2onehot, onehot2int
 from skcleanml._labels import check_indicator, check_labels, check_pred_probs

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import as_lists, make_multilabel_case
+from _helpers import as_lists, make_multilabel_case
 
 from skcleanml import (
     compute_confident_joint,
