@@ -53,7 +53,12 @@ from skcleanml._filter import (
     joint_of,
     per_class_issues,
 )
-from skcleanml._labels import check_indicator, check_pred_probs, is_zero_one
+from skcleanml._labels import (
+    check_indicator,
+    check_pred_probs,
+    is_class_index_lists,
+    is_zero_one,
+)
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
 from skcleanml._scoring import (
     aggregated,
@@ -244,10 +249,10 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     Notes
     -----
     `y` may be a 0/1 indicator of shape (n_samples, n_classes) (array,
-    sparse matrix, DataFrame, or a list of equal-length lists, read as rows
-    as everywhere in scikit-learn; convert class-index lists with
-    :func:`~skcleanml.int2onehot`), or a 1-D array of binary or multiclass
-    labels, one per example. As in
+    sparse matrix or DataFrame), or a 1-D array of binary or multiclass
+    labels, one per example. A list of lists is read as indicator rows, as
+    in scikit-learn, with a warning: the functional API reads it as
+    class-index lists, which :func:`~skcleanml.int2onehot` converts. As in
     :class:`~sklearn.multiclass.OneVsRestClassifier`, a 1-D `y` is binarized
     (one column for binary `y`, one per class otherwise), and predictions
     come back in its form: ``predict`` returns class labels and
@@ -719,14 +724,33 @@ def _check_target(y, n_samples):
 
 
 def _as_array(y):
-    try:
-        return np.asarray(y)
-    except ValueError:  # numpy refuses ragged nested sequences
-        raise ValueError(
-            "y is a ragged list of lists. CleanMultiLabel reads a list of lists "
-            "as the rows of a 0/1 indicator, as scikit-learn does; convert "
-            "class-index lists first with skcleanml.int2onehot(y, n_classes)."
-        ) from None
+    """`y` as an array; a list of lists is read as indicator rows, with a warning.
+
+    scikit-learn reads ``[[0, 1], [1, 0]]`` as the rows of a 0/1 indicator,
+    skcleanml's functional API (and cleanlab) as class-index lists; the
+    estimator follows scikit-learn and says so, naming the conversion.
+    """
+    advice = (
+        "convert class-index lists with skcleanml.int2onehot(y, n_classes), "
+        "or pass np.asarray(y) for indicator rows"
+    )
+    if is_class_index_lists(y) and any(
+        isinstance(row, list | tuple | np.ndarray) for row in y
+    ):
+        try:
+            y = np.asarray(y)
+        except ValueError:  # numpy refuses ragged nested sequences
+            raise ValueError(
+                f"y is a ragged list of lists, not indicator rows: {advice}."
+            ) from None
+        warnings.warn(
+            "y is a list of lists, read as the rows of a 0/1 indicator as "
+            "scikit-learn does, while skcleanml's functional API reads lists "
+            f"of lists as class indices; {advice}.",
+            UserWarning,
+            stacklevel=4,
+        )
+    return np.asarray(y)
 
 
 def _binarize(y):
