@@ -57,6 +57,8 @@ class LabelData:
     batch_size : int, default=None
         Rows per chunk; None reads in-memory inputs whole and chooses a size
         (about 1/8 of pred_probs, at most 64 MB) for chunked inputs.
+    chunked : bool, default=False
+        Read in chunks even in-memory inputs (cleanlab's ``low_memory``).
 
     Attributes
     ----------
@@ -68,8 +70,8 @@ class LabelData:
         Whether the inputs are read chunk by chunk.
     """
 
-    def __init__(self, labels, pred_probs, *, batch_size=None):
-        self.chunked = is_chunked(labels, pred_probs, batch_size)
+    def __init__(self, labels, pred_probs, *, batch_size=None, chunked=False):
+        self.chunked = chunked or is_chunked(labels, pred_probs, batch_size)
         if not self.chunked:
             P = check_pred_probs(pred_probs)
             Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])

@@ -651,6 +651,9 @@ def find_label_issues_per_class(
         **_FILTER_CONSTRAINTS,
         "return_indices_ranked_by": [StrOptions(set(RANKINGS)), None],
         "rank_by_kwargs": [dict, None],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+        "low_memory": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -665,6 +668,9 @@ def find_label_issues(
     num_to_remove_per_class=None,
     min_examples_per_class=1,
     confident_joint=None,
+    n_jobs=None,
+    verbose=False,
+    low_memory=False,
     batch_size=None,
 ):
     """Find the examples whose set of labels is likely wrong.
@@ -704,6 +710,15 @@ def find_label_issues(
         See :func:`find_label_issues_per_class`.
     confident_joint : array-like of shape (n_classes, 2, 2), default=None
         A precomputed one-vs-rest confident joint.
+    n_jobs : int, default=None
+        Accepted for cleanlab's signature and not used: the computation is
+        vectorized in one process.
+    verbose : bool, default=False
+        Print the number of label issues found, as cleanlab does.
+    low_memory : bool, default=False
+        Read the data in chunks (the automatic ``batch_size`` below), as for
+        a ``np.memmap``; cleanlab's switch to its batched implementation.
+        The result is the same as without it.
     batch_size : int, default=None
         Process the data in chunks of this many rows, which bounds the working
         memory (see Notes). None processes in-memory inputs at once, and
@@ -762,7 +777,7 @@ def find_label_issues(
     array([False, False, False, False,  True, False])
     """
     rank_by_kwargs = _check_rank_by_kwargs(rank_by_kwargs)
-    data = LabelData(labels, pred_probs, batch_size=batch_size)
+    data = LabelData(labels, pred_probs, batch_size=batch_size, chunked=low_memory)
     options = check_options(
         data,
         filter_by=filter_by,
@@ -772,6 +787,8 @@ def find_label_issues(
         confident_joint=confident_joint,
     )
     mask = example_issues(data, **options)
+    if verbose:
+        print(f"Number of label issues found: {np.count_nonzero(mask)}")
     if return_indices_ranked_by is None:
         return mask
     indices = np.flatnonzero(mask)

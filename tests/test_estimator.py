@@ -606,7 +606,7 @@ def test_delegation_follows_estimator():
     assert hasattr(with_decision, "decision_function")
     assert not hasattr(without, "decision_function")
     assert not hasattr(CleanMultiLabel(), "decision_function")
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
         with_decision.predict(X)
     with_decision.fit(X, Y)
     assert with_decision.decision_function(X).shape == (90, 3)

@@ -233,7 +233,7 @@ def test_find_label_issues_every_row_class_cleanlab_crashes():
     """Check the documented difference: cleanlab fails where a class is in every row."""
     labels = [[0, 1]] * 6 + [[0]] * 6
     pred_probs = np.random.default_rng(1).random((12, 2))
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError, match="at least 2 classes"):
         cleanlab_call(
             cleanlab_filter.find_label_issues,
             labels,
@@ -299,7 +299,7 @@ def test_find_label_issues_num_to_remove_per_class():
 )
 def test_find_label_issues_bad_options(kwargs, match):
     """Check that bad options raise an error naming the argument."""
-    with pytest.raises((ValueError, TypeError), match=match):
+    with pytest.raises(ValueError, match=match):
         find_label_issues([[0], [1]], [[0.9, 0.1], [0.2, 0.8]], **kwargs)
 
 
