@@ -256,6 +256,7 @@ def test_sparse_many_classes_not_densified():
     assert extra_peak(lambda: find_label_issues(labels, P, **ranked)) < P.nbytes / 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("random_pred_probs", [False, True])
 def test_memmap_extra_peak_within_documented_bound(tmp_path, random_pred_probs):
     """Check the documented bound: pred_probs' size, plus ~50 bytes per flag.
