@@ -52,6 +52,9 @@ _LOW_FILTERS = ("low_self_confidence", "low_normalized_margin")
 _THRESHOLD_TOLERANCE = 1e-6
 
 _BATCH_SIZE = [Interval(Integral, 1, None, closed="left"), None]
+# A selection merges its new entries only once they are this many (or more
+# than it keeps): fewer, larger merges.
+_MERGE_ENTRIES = 2**16
 
 
 @validate_params(
@@ -313,29 +316,36 @@ class _Flags:
 class _Lowest:
     """The ``counts[g]`` lowest-keyed entries of every group ``g``, streamed.
 
-    Entries arrive chunk by chunk (``add``); each merge keeps, per group, the
-    ``counts[g]`` lowest keys seen so far, exact ties going to the lower row.
-    The order is total, so the kept entries never depend on the chunking, and
-    at most ``counts.sum()`` entries are held between chunks.
+    Entries arrive chunk by chunk (``add``) and are merged, once the new ones
+    outnumber what a merge keeps (at least ``_MERGE_ENTRIES``), into the
+    ``counts[g]`` lowest keys of each group, exact ties going to the lower
+    row. The order is total, so the result never depends on the chunking,
+    and about twice ``counts.sum()`` entries are held between chunks.
     """
 
     def __init__(self, counts):
         self.counts = np.asarray(counts, dtype=np.int64).ravel()
-        self.group = self.row = self.key = None
+        self.parts, self.pending = [], 0
+        self.limit = max(int(self.counts.sum()), _MERGE_ENTRIES)
 
     def add(self, group, row, key):
-        if self.key is not None:
-            group = np.concatenate([self.group, group])
-            row = np.concatenate([self.row, row])
-            key = np.concatenate([self.key, key])
+        self.parts.append((group, row, key))
+        self.pending += len(group)
+        if self.pending > self.limit:
+            self.merge()
+
+    def merge(self):
+        """Keep only the lowest; return ``(group, row)`` of the kept entries."""
+        group, row, key = (np.concatenate(part) for part in zip(*self.parts))
         kept = _lowest_per_group(group, row, key, self.counts)
-        self.group, self.row, self.key = group[kept], row[kept], key[kept]
+        self.parts = [(group[kept], row[kept], key[kept])]
+        self.pending = 0
+        return group[kept], row[kept]
 
 
 def _lowest_per_group(group, row, key, counts):
     """Indices of the ``counts[g]`` lowest (key, row) of every group ``g``."""
-    small = np.int16 if len(counts) < 2**15 else np.int64
-    order = np.argsort(group.astype(small), kind="stable")  # a radix sort
+    order = np.argsort(group, kind="stable")  # a radix sort for int16 groups
     bounds = np.searchsorted(group[order], np.arange(len(counts) + 1))
     kept = []
     for g in np.flatnonzero((counts > 0) & (np.diff(bounds) > 0)):
@@ -437,33 +447,34 @@ def _select(data, flags, keys, *, by_class):
 
     Groups are the classes (``by_class``) or the (class, given label) pairs
     (group ``2 * k + g``); with several keys, an entry must be among the lowest
-    of each. Only the candidates (see ``_candidates``) can be selected. A
-    group whose counts cover all its candidates is flagged whole as it is
-    read; only the others are merged. Their sizes come from the chunk itself
-    when the data is one chunk, else from a counting pass.
+    of each. Only the candidates (see ``_candidates``) can be selected. Read
+    whole, a group whose counts cover all its candidates is flagged without a
+    merge; read in chunks, every group is merged (a counting pass would cost
+    more than it saves).
     """
     n_classes = data.shape[1]
     counts = np.stack([np.ravel(c) for _, c in keys])
-    sizes = None
-    if len(data.bounds()) > 1:
-        sizes = sum(
-            np.bincount(_candidates(Y, P, keys, by_class)[1], minlength=counts.shape[1])
-            for _, Y, P in data.chunks()
-        )
+    whole_data = len(data.bounds()) == 1
+    # Compact integers: a selection holds these for every entry it keeps.
+    row_dtype = np.int32 if data.shape[0] < 2**31 else np.int64
     mergers = [_Lowest(c) for c in counts]
     for start, Y, P in data.chunks():
         rows, group, key_values = _candidates(Y, P, keys, by_class)
-        rows += start
-        if sizes is None:
+        rows = (rows + start).astype(row_dtype)
+        whole = np.zeros(len(group), dtype=bool)
+        if whole_data:
             sizes = np.bincount(group, minlength=counts.shape[1])
-        whole = (counts >= sizes).all(axis=0)[group]
+            whole = (counts >= sizes).all(axis=0)[group]
         flags.add_entries(rows[whole], _class_of(group[whole], by_class))
         merged = ~whole & (counts > 0).all(axis=0)[group]
         for merger, key in zip(mergers, key_values, strict=True):
             merger.add(group[merged], rows[merged], key[merged])
-    if mergers[0].key is None:
+    if not mergers[0].parts:
         return flags.result
-    chosen = [m.row * n_classes + _class_of(m.group, by_class) for m in mergers]
+    chosen = []
+    for merger in mergers:
+        group, row = merger.merge()
+        chosen.append(row.astype(np.int64) * n_classes + _class_of(group, by_class))
     chosen = chosen[0] if len(chosen) == 1 else np.intersect1d(*chosen)
     flags.add_entries(*np.divmod(chosen, n_classes))
     return flags.result
@@ -482,10 +493,15 @@ def _candidates(Y, P, keys, by_class):
     if by_class:
         scores = keys[0][0](Y, P)
         rows, cols = np.nonzero(scores <= 0.5)
-        return rows, cols, [scores[rows, cols]]
-    rows, cols = np.nonzero(_disagrees(Y, P))
-    given, p = Y[rows, cols], P[rows, cols]
-    return rows, 2 * cols + given, [key_of(p, given) for key_of, _ in keys]
+        keys = [scores[rows, cols]]
+        group = cols
+    else:
+        rows, cols = np.nonzero(_disagrees(Y, P))
+        given, p = Y[rows, cols], P[rows, cols]
+        keys = [key_of(p, given) for key_of, _ in keys]
+        group = 2 * cols + given
+    # Compact integers: a selection holds these for every entry it keeps.
+    return rows, group.astype(np.int16 if 2 * Y.shape[1] < 2**15 else np.int32), keys
 
 
 def _class_of(group, by_class):
@@ -747,7 +763,7 @@ def find_label_issues(
     given label) whole when its count covers it, and otherwise keeps only its
     lowest entries seen so far, so the extra memory is the output (one
     boolean per example, or per annotation), a few times one chunk, and up to
-    about 50 bytes per flagged annotation of the groups it must cut. Exact ties at a
+    about 100 bytes per flagged annotation. Exact ties at a
     cut-off go to the lower row index, and the thresholds are float64 sums
     accumulated over fixed blocks of rows in the same order whatever the
     chunks, so the results do not depend on ``batch_size``.
