@@ -336,6 +336,8 @@ class _Lowest:
 
     def merge(self):
         """Keep only the lowest; return ``(group, row)`` of the kept entries."""
+        if self.pending == 0:  # merged already
+            return self.parts[0][:2]
         group, row, key = (np.concatenate(part) for part in zip(*self.parts))
         kept = _lowest_per_group(group, row, key, self.counts)
         self.parts = [(group[kept], row[kept], key[kept])]
