@@ -32,8 +32,6 @@ from skcleanml._labels import (
 # of pred_probs, and large data is read in large, efficient chunks.
 AUTO_CHUNK_MAX_BYTES = 64 * 2**20
 AUTO_CHUNK_MIN_BYTES = 2**20
-# A chunked pass keeps at least this many disagreeing entries in memory.
-MIN_CANDIDATE_BUDGET = 2**14
 # Float64 sums are accumulated over blocks of this many entries, aligned on
 # row 0 (see add_label_sums); it is also the smallest chunk of the sum pass.
 SUM_BLOCK_ENTRIES = 2**16
@@ -59,6 +57,8 @@ class LabelData:
     batch_size : int, default=None
         Rows per chunk; None reads in-memory inputs whole and chooses a size
         (about 1/8 of pred_probs, at most 64 MB) for chunked inputs.
+    chunked : bool, default=False
+        Read in chunks even in-memory inputs (cleanlab's ``low_memory``).
 
     Attributes
     ----------
@@ -70,8 +70,8 @@ class LabelData:
         Whether the inputs are read chunk by chunk.
     """
 
-    def __init__(self, labels, pred_probs, *, batch_size=None):
-        self.chunked = is_chunked(labels, pred_probs, batch_size)
+    def __init__(self, labels, pred_probs, *, batch_size=None, chunked=False):
+        self.chunked = chunked or is_chunked(labels, pred_probs, batch_size)
         if not self.chunked:
             P = check_pred_probs(pred_probs)
             Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
@@ -156,35 +156,6 @@ class LabelData:
             raise RuntimeError("chunked LabelData has no whole arrays")
         return self._Y, self._P
 
-    def columns(self, ks):
-        """``Y[:, ks]`` and ``P[:, ks]`` as arrays of shape (n_samples, len(ks))."""
-        if not self.chunked:
-            return self._Y[:, ks], self._P[:, ks]
-        Y = np.empty((self.shape[0], len(ks)), dtype=bool)
-        P = np.empty((self.shape[0], len(ks)), dtype=self.dtype)
-        for start, Y_rows, P_rows in self.chunks():
-            stop = start + len(P_rows)
-            Y[start:stop], P[start:stop] = Y_rows[:, ks], P_rows[:, ks]
-        return Y, P
-
-    def column_budget(self):
-        """How many whole columns :meth:`columns` may gather at once."""
-        if not self.chunked:
-            return self.shape[1]
-        per_column = self.shape[0] * (self.dtype.itemsize + 1)
-        return max(1, _chunk_bytes(self._P) // per_column)
-
-    def candidate_budget(self):
-        """How many selected entries a chunked pass may keep (about 50 bytes each).
-
-        A quarter of pred_probs' size, so that candidates, chunk temporaries
-        and outputs together stay under the size of pred_probs.
-        """
-        if not self.chunked:
-            return np.inf
-        n_bytes = self.shape[0] * self.shape[1] * self._P.itemsize
-        return max(MIN_CANDIDATE_BUDGET, n_bytes // 200)
-
 
 def _dense_rows(indicator, start, stop):
     """Rows ``start:stop`` of a boolean CSR array as a dense boolean array."""
@@ -237,44 +208,6 @@ def add_label_sums(sums, Y, P, start):
         )
 
 
-class IssueSink:
-    """The output of a filter, filled chunk by chunk.
-
-    Per class, a boolean (n_samples, n_classes) array; otherwise one boolean
-    per example, True when any of its annotations is flagged. The array is
-    allocated on first use, after the temporaries of a single-chunk pass are
-    freed.
-    """
-
-    def __init__(self, shape, *, per_class):
-        self.per_class = per_class
-        self._shape = shape if per_class else shape[:1]
-        self._result = None
-
-    @property
-    def result(self):
-        if self._result is None:
-            self._result = np.zeros(self._shape, dtype=bool)
-        return self._result
-
-    def add_rows(self, start, issues):
-        """Flag the True entries of ``issues``, a chunk starting at row ``start``."""
-        stop = start + len(issues)
-        if self._result is None and self.per_class and stop - start == self._shape[0]:
-            self._result = issues  # the whole data in one chunk: no copy
-        elif self.per_class:
-            self.result[start:stop] |= issues
-        else:
-            self.result[start:stop] |= issues.any(axis=1)
-
-    def add_entries(self, rows, cols):
-        """Flag the entries at ``(rows, cols)``."""
-        if self.per_class:
-            self.result[rows, cols] = True
-        else:
-            self.result[rows] = True
-
-
 def map_rows(data, function, rows=None):
     """``function(Y, P)`` over the rows (or the sorted ``rows``), chunk by chunk.
 
@@ -304,198 +237,3 @@ def map_rows(data, function, rows=None):
         out[filled : filled + len(result)] = result
         filled += len(result)
     return out
-
-
-class Entries:
-    """Entries of the (n_samples, n_classes) data: rows, columns, Y and P values."""
-
-    def __init__(self, rows, cols, given, p):
-        self.rows, self.cols, self.given, self.p = rows, cols, given, p
-
-    @classmethod
-    def where(cls, mask, start, Y, P):
-        """The True entries of ``mask``, a chunk starting at row ``start``."""
-        rows, cols = np.nonzero(mask)
-        entries = cls(rows, cols, Y[rows, cols], P[rows, cols])
-        if start:
-            entries.rows += start
-        return entries
-
-    @classmethod
-    def concatenate(cls, parts, dtype):
-        if not parts:
-            empty = np.empty(0, dtype=np.intp)
-            return cls(empty, empty, empty.astype(bool), empty.astype(dtype))
-        if len(parts) == 1:
-            return parts[0]
-        fields = ("rows", "cols", "given", "p")
-        return cls(*(np.concatenate([getattr(e, f) for e in parts]) for f in fields))
-
-    @classmethod
-    def empty(cls, size, dtype):
-        rows, cols = np.empty(size, dtype=np.intp), np.empty(size, dtype=np.intp)
-        return cls(rows, cols, np.empty(size, dtype=bool), np.empty(size, dtype=dtype))
-
-    def put(self, offset, entries):
-        """Copy ``entries`` in at ``offset``; return the offset after them."""
-        stop = offset + len(entries)
-        for field in ("rows", "cols", "given", "p"):
-            getattr(self, field)[offset:stop] = getattr(entries, field)
-        return stop
-
-    def __len__(self):
-        return len(self.rows)
-
-    def take(self, index):
-        return Entries(
-            self.rows[index], self.cols[index], self.given[index], self.p[index]
-        )
-
-    def groups(self, by_class):
-        """Group of each entry: its class, or ``2 * class + given label``."""
-        return self.cols if by_class else 2 * self.cols + self.given
-
-
-class Criterion:
-    """Keep, in each group, the ``counts[group]`` entries with the lowest key.
-
-    ``key_of(p, given)`` computes the key elementwise. The entries are a subset
-    of each group (the ones the model disagrees with); every other entry of a
-    group has a key of at least ``bound``, and when ``strict`` the entries'
-    keys are known to be strictly below it, so a group whose count covers all
-    its entries keeps them all without computing a key.
-    """
-
-    def __init__(self, key_of, counts, bound, *, strict=True):
-        self.key_of, self.counts = key_of, np.asarray(counts).ravel()
-        self.bound, self.strict = bound, strict
-
-
-class CandidateScan:
-    """Candidate entries, counted per (class, given label) and kept within a budget.
-
-    The filters pass the entries where the model disagrees with the given
-    label: only those can be flagged, and their keys (self-confidence below
-    0.5, negative margin) are below those of the agreeing entries of their
-    group, so a group's lowest entries are found among them, a small set.
-    When they exceed the budget, only their counts are kept (``overflow``)
-    and the caller reads them again in budget-sized sweeps.
-    """
-
-    def __init__(self, data):
-        self.sizes = np.zeros(2 * data.shape[1], dtype=np.int64)
-        self.budget, self.dtype = data.candidate_budget(), data.dtype
-        self.parts, self.kept, self.overflow = [], 0, False
-
-    def add(self, start, Y, P, mask):
-        """Count (and keep, within the budget) the True entries of ``mask``."""
-        if not self.overflow and self.budget < np.inf:
-            self.overflow = self.kept + np.count_nonzero(mask) > self.budget
-            if self.overflow:
-                self.parts = []
-        if self.overflow:  # counted without listing them
-            present = np.count_nonzero(mask & Y, axis=0)
-            self.sizes[1::2] += present
-            self.sizes[0::2] += np.count_nonzero(mask, axis=0) - present
-            return
-        entries = Entries.where(mask, start, Y, P)
-        self.sizes += np.bincount(entries.groups(False), minlength=len(self.sizes))
-        self.parts.append(entries)
-        self.kept += len(entries)
-
-    def group_sizes(self, by_class):
-        return self.sizes.reshape(-1, 2).sum(axis=1) if by_class else self.sizes
-
-
-def plan_sweeps(sizes, status, budget):
-    """Split the selecting groups into passes of at most ``budget`` entries."""
-    sweeps, current, total = [], [], 0
-    for group in np.flatnonzero(status == 2):
-        if current and total + sizes[group] > budget:
-            sweeps.append(current)
-            current, total = [], 0
-        current.append(group)
-        total += sizes[group]
-    return [*sweeps, current]
-
-
-def group_status(sizes, criteria):
-    """Per group: 0 flag nothing, 1 flag all its entries, 2 select among them."""
-    status = np.full(sizes.shape, 2, dtype=np.int8)
-    covered = np.ones(sizes.shape, dtype=bool)
-    for criterion in criteria:
-        covered &= criterion.strict & (criterion.counts >= sizes)
-    status[covered] = 1
-    for criterion in criteria:
-        status[(criterion.counts == 0) | (sizes == 0)] = 0
-    return status
-
-
-def keep_lowest(data, entries, criteria, *, by_class):
-    """Mask of ``entries`` kept by every criterion, exactly as a full sort would.
-
-    Within a group, the ``count`` lowest keys of its entries are the ``count``
-    lowest of the whole group when no tie must be split at the cut-off and
-    the cut-off is below the other entries' ``bound``. Otherwise the group's
-    whole column is read (chunk by chunk when chunked) and sorted with
-    NumPy's default ``argsort``, so that ties are split as a sort-based
-    implementation splits them.
-    """
-    group = entries.groups(by_class)
-    order = np.argsort(group, kind="stable")  # entries in row order per group
-    n_groups = data.shape[1] * (1 if by_class else 2)
-    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
-    keep = np.ones(len(entries), dtype=bool)
-    pending = []
-    for criterion in criteria:
-        sizes = np.diff(bounds)
-        # Groups whose count covers their entries keep them all.
-        needed = (sizes > criterion.counts) | (not criterion.strict)
-        for g in np.flatnonzero(needed & (sizes > 0)):
-            members = order[bounds[g] : bounds[g + 1]]
-            chosen = _lowest_members(entries.take(members), criterion, g)
-            if chosen is None:
-                pending.append((criterion, g, members))
-            else:
-                keep[members[~chosen]] = False
-    for criterion, g, members, flagged in _sorted_groups(data, pending, by_class):
-        keep[members[~np.isin(entries.rows[members], flagged)]] = False
-    return keep
-
-
-def _lowest_members(members, criterion, group):
-    """Mask of the members among the lowest; None when the whole group matters."""
-    count = criterion.counts[group]
-    if count == 0:
-        return np.zeros(len(members), dtype=bool)
-    key = criterion.key_of(members.p, members.given)
-    if count >= len(members):
-        chosen = np.ones(len(members), dtype=bool)
-    else:
-        cutoff = np.partition(key, count - 1)[count - 1]
-        chosen = key <= cutoff
-        if np.count_nonzero(chosen) != count:
-            return None
-    return chosen if key[chosen].max() < criterion.bound else None
-
-
-def _sorted_groups(data, pending, by_class):
-    """Yield ``(criterion, group, members, flagged rows)`` from whole columns."""
-    columns = sorted({g if by_class else g // 2 for _, g, _ in pending})
-    step = data.column_budget()
-    for low in range(0, len(columns), step):
-        batch = columns[low : low + step]
-        Y, P = data.columns(batch)
-        for criterion, g, members in pending:
-            k, given = (g, None) if by_class else divmod(int(g), 2)
-            if k not in batch:
-                continue
-            j = batch.index(k)
-            if given is None:
-                rows = np.arange(len(P))
-                key = criterion.key_of(P[:, j], Y[:, j])
-            else:
-                rows = np.flatnonzero(Y[:, j] == given)
-                key = criterion.key_of(P[rows, j], given)
-            flagged = rows[np.argsort(key)[: criterion.counts[g]]]
-            yield criterion, g, members, flagged

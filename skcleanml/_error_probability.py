@@ -209,7 +209,7 @@ def _log_all_right(W):
 
 def _checked(labels, pred_probs):
     P = check_pred_probs(pred_probs)
-    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])
+    Y = check_labels(labels, P.shape[1], n_samples=P.shape[0]).astype(bool, copy=False)
     return Y, P
 
 

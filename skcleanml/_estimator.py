@@ -45,6 +45,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skcleanml._chunked import LabelData
 from skcleanml._error_probability import (
     error_probability_core,
     example_all_right_probability,
@@ -53,16 +54,22 @@ from skcleanml._error_probability import (
 from skcleanml._filter import (
     FILTERS,
     RANKINGS,
-    compute_confident_joint,
-    find_label_issues,
-    find_label_issues_per_class,
+    example_issues,
+    joint_of,
+    per_class_issues,
 )
-from skcleanml._labels import check_indicator, check_pred_probs, is_zero_one
+from skcleanml._labels import (
+    check_indicator,
+    check_pred_probs,
+    is_class_index_lists,
+    is_zero_one,
+)
 from skcleanml._oob import check_oob_estimator, oob_pred_probs
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
 from skcleanml._scoring import (
-    get_label_quality_scores,
-    get_label_quality_scores_per_class,
+    aggregated,
+    class_label_quality_scores,
+    confident_thresholds,
 )
 from skcleanml._split import check_multilabel_cv
 from skcleanml._summary import issue_health, summarize_health
@@ -286,10 +293,10 @@ default="error_probability"
     Notes
     -----
     `y` may be a 0/1 indicator of shape (n_samples, n_classes) (array,
-    sparse matrix, DataFrame, or a list of equal-length lists, read as rows
-    as everywhere in scikit-learn; convert class-index lists with
-    :func:`~skcleanml.int2onehot`), or a 1-D array of binary or multiclass
-    labels, one per example. As in
+    sparse matrix or DataFrame), or a 1-D array of binary or multiclass
+    labels, one per example. A list of lists is read as indicator rows, as
+    in scikit-learn, with a warning: the functional API reads it as
+    class-index lists, which :func:`~skcleanml.int2onehot` converts. As in
     :class:`~sklearn.multiclass.OneVsRestClassifier`, a 1-D `y` is binarized
     (one column for binary `y`, one per class otherwise), and predictions
     come back in its form: ``predict`` returns class labels and
@@ -534,55 +541,65 @@ n_classes) or (n_samples,)
         return self.cv
 
     def _detect(self, Y, P):
-        """Set the detection attributes (the functional API's own results)."""
+        """Set the detection attributes with the functional API's cores.
+
+        `Y` and `P` are validated once, the thresholds and the confident joint
+        computed once; the results equal those of the public functions.
+        """
         self._labels = Y.astype(bool)
         self.pred_probs_ = P
         W, self.noise_rates_ = error_probability_core(self._labels, P)
         self.per_class_error_probabilities_ = W
         self.error_probabilities_ = example_error_probability(W)
-        self.confident_joint_ = compute_confident_joint(Y, P)
+        data = LabelData.from_arrays(self._labels, P)
+        thresholds = confident_thresholds(data)
+        self.confident_joint_ = joint_of(data, thresholds)
         if self.filter_by == ERROR_PROBABILITY:
             mask, per_class = _flag_likely_errors(self.error_probabilities_, W)
         else:
-            mask, per_class = self._confident_learning_flags(Y, P)
+            mask, per_class = self._confident_learning_flags(data, thresholds)
         self.per_class_label_issues_ = per_class
         self.label_issues_mask_ = mask
         if self.rank_by == ERROR_PROBABILITY:
             self.per_class_label_quality_scores_ = 1 - W
             self.label_quality_scores_ = example_all_right_probability(W)
         else:
-            self.per_class_label_quality_scores_ = get_label_quality_scores_per_class(
-                Y, P, method=self.rank_by
-            )
-            self.label_quality_scores_ = get_label_quality_scores(
-                Y, P, method=self.rank_by, aggregator_kwargs=self._aggregator()
-            )
+            scores = class_label_quality_scores(self._labels, P, self.rank_by)
+            self.per_class_label_quality_scores_ = scores
+            self.label_quality_scores_ = aggregated(scores, self._aggregator())
         flagged = np.flatnonzero(mask)
         order = np.argsort(self.label_quality_scores_[flagged], kind="stable")
         self.label_issues_ = flagged[order]
 
-    def _confident_learning_flags(self, Y, P):
+    def _confident_learning_flags(self, data, thresholds):
         """Example mask and per-class flags of a confident-learning filter."""
         options = {
             "filter_by": self.filter_by,
             "frac_noise": self.frac_noise,
             "min_examples_per_class": self.min_examples_per_class,
             "confident_joint": self.confident_joint_,
+            "thresholds": thresholds,
         }
-        per_class = find_label_issues_per_class(Y, P, **options)
-        mask = find_label_issues(Y, P, **options)
-        return mask, per_class
+        per_class = per_class_issues(data, **options)
+        if self.filter_by.startswith("low_"):  # example-level, unlike the rest
+            return example_issues(data, **options), per_class
+        return per_class.any(axis=1), per_class
 
     def _training_set(self, Y, P):
         """Rows (None for all) and target of the refit, after the guards."""
         if self.refit is False:
             return None, Y
         limit = int(np.floor(self.max_removal_fraction * Y.shape[0]))
-        chosen = _cap_issues(self.label_issues_, limit, self.max_removal_fraction)
         names = self._label_names()
+        issues = self.label_issues_
         if self.refit == "remove":
+            chosen = _cap_issues(issues, limit, self.max_removal_fraction)
             keep = _kept_rows(Y, chosen, names)
             return (None, Y) if keep.all() else (np.flatnonzero(keep), Y[keep])
+        # Only examples with a flagged annotation get relabeled: the low-score
+        # filters also flag examples without one, which must not use the cap.
+        issues = issues[self.per_class_label_issues_[issues].any(axis=1)]
+        chosen = _cap_issues(issues, limit, self.max_removal_fraction)
         flips = np.zeros(Y.shape, dtype=bool)
         flips[chosen] = self.per_class_label_issues_[chosen]
         return None, _relabeled(Y, flips, names)
@@ -791,14 +808,33 @@ def _check_target(y, n_samples):
 
 
 def _as_array(y):
-    try:
-        return np.asarray(y)
-    except ValueError:  # numpy refuses ragged nested sequences
-        raise ValueError(
-            "y is a ragged list of lists. CleanMultiLabel reads a list of lists "
-            "as the rows of a 0/1 indicator, as scikit-learn does; convert "
-            "class-index lists first with skcleanml.int2onehot(y, n_classes)."
-        ) from None
+    """`y` as an array; a list of lists is read as indicator rows, with a warning.
+
+    scikit-learn reads ``[[0, 1], [1, 0]]`` as the rows of a 0/1 indicator,
+    skcleanml's functional API (and cleanlab) as class-index lists; the
+    estimator follows scikit-learn and says so, naming the conversion.
+    """
+    advice = (
+        "convert class-index lists with skcleanml.int2onehot(y, n_classes), "
+        "or pass np.asarray(y) for indicator rows"
+    )
+    if is_class_index_lists(y) and any(
+        isinstance(row, list | tuple | np.ndarray) for row in y
+    ):
+        try:
+            y = np.asarray(y)
+        except ValueError:  # numpy refuses ragged nested sequences
+            raise ValueError(
+                f"y is a ragged list of lists, not indicator rows: {advice}."
+            ) from None
+        warnings.warn(
+            "y is a list of lists, read as the rows of a 0/1 indicator as "
+            "scikit-learn does, while skcleanml's functional API reads lists "
+            f"of lists as class indices; {advice}.",
+            UserWarning,
+            stacklevel=4,
+        )
+    return np.asarray(y)
 
 
 def _binarize(y):

@@ -94,10 +94,14 @@ def raise_for_probability_range(finite, low, high, *, name="pred_probs"):
 
 
 def is_class_index_lists(labels):
-    """Return True when ``labels`` is in the class-index (list of lists) format."""
-    if isinstance(labels, np.ndarray):
-        return labels.dtype == object and labels.ndim == 1
-    return isinstance(labels, list | tuple)
+    """Return True when ``labels`` is in the class-index (list of lists) format.
+
+    A list or tuple, or a 1-D object array or pandas Series (of lists).
+    """
+    if isinstance(labels, list | tuple):
+        return True
+    dtype = getattr(labels, "dtype", None)
+    return getattr(labels, "ndim", None) == 1 and dtype == np.dtype(object)
 
 
 def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
@@ -131,7 +135,7 @@ def check_labels(labels, n_classes, *, n_samples=None, name="labels"):
            [0, 0, 0]])
     """
     if is_class_index_lists(labels):
-        indicator = int2onehot(labels, n_classes, name=name)
+        indicator = index_lists_indicator(labels, n_classes, name=name)
     else:
         # Only read: a bool indicator is not copied (it may be large).
         format_ = _labels_format(name, n_classes)
@@ -375,17 +379,23 @@ def int2onehot(labels, K, *, name="labels"):
 
     Returns
     -------
-    onehot : ndarray of shape (n_samples, K), dtype=bool
-        Use ``.astype(int)`` for 0/1 integers.
+    onehot : ndarray of shape (n_samples, K), dtype=int64
+        0/1 integers, as cleanlab's (so that ``1 - onehot`` and ``-onehot``
+        work); ``.astype(bool)`` for a boolean mask.
 
     Examples
     --------
     >>> from skcleanml import int2onehot
-    >>> int2onehot([[0, 1], [], [2, 2]], K=3).astype(int)
+    >>> int2onehot([[0, 1], [], [2, 2]], K=3)
     array([[1, 1, 0],
            [0, 0, 0],
            [0, 0, 1]])
     """
+    return index_lists_indicator(labels, K, name=name).astype(np.int64)
+
+
+def index_lists_indicator(labels, K, *, name="labels"):
+    """Class-index lists as a boolean indicator (see :func:`int2onehot`)."""
     if not is_class_index_lists(labels):
         raise TypeError(
             f"{name} must be a list of lists of class indices ([[0], [0, 2], "
@@ -465,13 +475,13 @@ def _as_index_list(row, i, name):
     return array.astype(np.int64, copy=False)
 
 
-def onehot2int(onehot):
+def onehot2int(onehot_matrix):
     """Convert a 0/1 indicator matrix to class-index lists.
 
     Parameters
     ----------
-    onehot : {array-like, sparse matrix} of shape (n_samples, n_classes)
-        0/1 indicator matrix.
+    onehot_matrix : {array-like, sparse matrix} of shape (n_samples, n_classes)
+        0/1 indicator matrix (cleanlab's parameter name).
 
     Returns
     -------
@@ -484,7 +494,7 @@ def onehot2int(onehot):
     >>> onehot2int([[1, 1, 0], [0, 0, 0], [0, 0, 1]])
     [[0, 1], [], [2]]
     """
-    indicator = check_indicator(onehot, name="onehot", keep_sparse=True)
+    indicator = check_indicator(onehot_matrix, name="onehot_matrix", keep_sparse=True)
     indicator = sp.csr_array(indicator)
     indices = indicator.indices.tolist()
     bounds = indicator.indptr.tolist()

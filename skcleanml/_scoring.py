@@ -294,6 +294,11 @@ def _xlogx(p):
     return p * np.log(np.clip(p, _CLIP, None))
 
 
+def aggregated(scores, aggregator_kwargs=None):
+    """Example scores from per-class ``scores``, as ``aggregator_kwargs`` says."""
+    return _resolve_aggregator(aggregator_kwargs)(scores)
+
+
 def _resolve_aggregator(aggregator_kwargs):
     """Return a function (n_samples, n_classes) -> (n_samples,) for the kwargs."""
     if aggregator_kwargs is None:

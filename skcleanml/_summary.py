@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
 
-from skcleanml._filter import _check_confident_joint, _check_inputs, class_label_issues
+from skcleanml._filter import check_confident_joint, in_memory, per_class_issues
 
 SUMMARY_KEYS = (
     "overall_multilabel_health_score",
@@ -46,9 +46,9 @@ class _Health(NamedTuple):
 
 
 def _label_health(labels, pred_probs, confident_joint):
-    Y, P = _check_inputs(labels, pred_probs)
-    joint = _check_confident_joint(confident_joint, Y)
-    return issue_health(Y, class_label_issues(Y, P, confident_joint=joint))
+    data = in_memory(labels, pred_probs)
+    joint = check_confident_joint(confident_joint, data.shape[1])
+    return issue_health(data.whole()[0], per_class_issues(data, confident_joint=joint))
 
 
 def issue_health(Y, per_class_issues, flagged=None):

@@ -32,6 +32,7 @@ from skcleanml import (
     get_label_error_probabilities_per_class,
     get_label_quality_scores,
     get_label_quality_scores_per_class,
+    int2onehot,
 )
 from skcleanml._oof import fit_multilabel
 
@@ -334,6 +335,51 @@ def test_refit_relabel_flips_to_model_view():
     assert (expected != Y).sum() == 8
 
 
+def test_refit_relabel_cap_counts_only_relabeled_examples():
+    """Check that with low_* filters, examples with no flagged annotation are free.
+
+    The low-score filters flag examples by their score, so some flagged
+    examples have no flagged annotation and nothing of theirs is relabeled;
+    they must not use up max_removal_fraction.
+    """
+    X, Y = _data(seed=2)
+    P = cross_val_pred_probs(LogisticRegression(), X, Y, cv=3, random_state=0)
+    options = {"filter_by": "low_self_confidence"}
+    mask = find_label_issues(Y, P, **options)
+    per_class = find_label_issues_per_class(Y, P, **options)
+    relabeled = mask & per_class.any(axis=1)
+    assert mask.sum() > relabeled.sum()  # the case this test is about
+    fraction = relabeled.sum() / len(Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the cap is not reached: no warning
+        _, record = _fit_recorded(
+            X, Y, P, refit="relabel", max_removal_fraction=fraction, **options
+        )
+    expected = np.where(per_class & relabeled[:, None], P > 0.5, Y).astype(Y.dtype)
+    np.testing.assert_array_equal(record["y"], expected)
+
+
+def test_list_of_lists_y_warns_naming_int2onehot():
+    """Check that a list of lists y is read as indicator rows, with a warning.
+
+    The functional API reads [[0, 1], [1, 0]] as class indices, scikit-learn
+    (and the estimator) as indicator rows: the warning names int2onehot.
+    """
+    X, Y = _data()
+    make = CleanMultiLabel(LogisticRegression(), cv=3, random_state=0)
+    with pytest.warns(UserWarning, match=r"int2onehot.*np\.asarray"):
+        from_rows = clone(make).fit(X, Y.tolist())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dense = clone(make).fit(X, np.asarray(Y.tolist()))
+    _assert_fitted_equal(from_rows, dense)
+    lists = [np.flatnonzero(row).tolist() for row in Y]
+    with pytest.raises(ValueError, match=r"ragged list of lists.*int2onehot"):
+        clone(make).fit(X, lists)
+    from_lists = clone(make).fit(X, int2onehot(lists, Y.shape[1]))
+    _assert_fitted_equal(from_lists, dense)
+
+
 def test_default_refit_relabels():
     """Check that the default refit is "relabel": every row, flagged entries flipped."""
     X, Y, P = _crafted()
@@ -412,12 +458,12 @@ def test_report_class_names():
         clf.report(class_names=names[:-1], verbose=False)
 
 
-def test_sparse_and_list_y_equal_dense():
-    """Check that sparse and list-of-lists indicators mean the dense indicator."""
+def test_sparse_and_bool_y_equal_dense():
+    """Check that sparse and boolean indicators mean the dense indicator."""
     X, Y = _data()
     make = CleanMultiLabel(LogisticRegression(), cv=3, random_state=0)
     dense = clone(make).fit(X, Y)
-    for y in (sp.csr_matrix(Y), Y.tolist(), Y.astype(bool)):
+    for y in (sp.csr_matrix(Y), Y.astype(bool)):
         _assert_fitted_equal(clone(make).fit(X, y), dense)
         assert dense.predict(X).dtype == np.int64
 
@@ -593,7 +639,7 @@ def test_delegation_follows_estimator():
     assert hasattr(with_decision, "decision_function")
     assert not hasattr(without, "decision_function")
     assert not hasattr(CleanMultiLabel(), "decision_function")
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
         with_decision.predict(X)
     with_decision.fit(X, Y)
     assert with_decision.decision_function(X).shape == (90, 3)

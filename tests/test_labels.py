@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import as_lists, make_multilabel_case
+from _helpers import as_lists, make_multilabel_case
 
 from skcleanml import int2onehot, onehot2int
 from skcleanml._labels import check_indicator, check_labels, check_pred_probs
@@ -31,7 +31,8 @@ def test_int2onehot_onehot2int_round_trip_from_lists(seed):
     lists = random_index_lists(seed)
     onehot = int2onehot(lists, K=5)
     assert onehot.shape == (len(lists), 5)
-    assert onehot.dtype == bool
+    assert onehot.dtype == np.int64  # 0/1 integers, as cleanlab's: -onehot works
+    assert set(np.unique(onehot)) <= {0, 1}
     for row, ids in zip(onehot, lists):
         np.testing.assert_array_equal(np.flatnonzero(row), np.unique(ids))
     assert onehot2int(onehot) == [sorted(set(ids)) for ids in lists]
@@ -53,6 +54,21 @@ def test_int2onehot_k_larger_than_used_ids_adds_empty_columns():
     assert onehot.shape == (3, 6)
     assert not onehot[:, [1, 3, 4, 5]].any()
     np.testing.assert_array_equal(onehot[:, [0, 2]], [[1, 0], [0, 0], [0, 1]])
+
+
+def test_onehot2int_takes_cleanlab_keyword_and_lists_as_series():
+    """Check cleanlab's spellings: onehot_matrix=, and a Series of label lists."""
+    pd = pytest.importorskip("pandas")
+    from skcleanml import find_label_issues, get_label_quality_scores
+
+    Y, P = make_multilabel_case(4, n=60, n_classes=3)
+    assert onehot2int(onehot_matrix=Y) == as_lists(Y)
+    series = pd.Series(as_lists(Y))
+    np.testing.assert_array_equal(find_label_issues(series, P), find_label_issues(Y, P))
+    np.testing.assert_array_equal(
+        get_label_quality_scores(series, P), get_label_quality_scores(Y, P)
+    )
+    np.testing.assert_array_equal(-int2onehot(as_lists(Y), 3), -Y.astype(int))
 
 
 def test_int2onehot_all_rows_empty():

@@ -469,7 +469,7 @@ def test_int2onehot_onehot2int_round_trip(case):
     """Check lists -> indicator -> lists gives sorted unique ids, and back."""
     K, lists = case
     onehot = int2onehot(lists, K)
-    assert onehot.shape == (len(lists), K) and onehot.dtype == bool
+    assert onehot.shape == (len(lists), K) and onehot.dtype == np.int64
     assert onehot.sum() == sum(len(set(row)) for row in lists)
     back = onehot2int(onehot)
     assert back == [sorted(set(row)) for row in lists]

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import as_lists, make_multilabel_case
+from _helpers import as_lists, make_multilabel_case
 
 from skcleanml import (
     compute_confident_joint,
@@ -221,7 +221,7 @@ def test_scores_where_cleanlab_crashes_are_valid(labels, method, adjust_pred_pro
     the plain one-vs-rest scores of each annotation.
     """
     P = np.random.default_rng(0).random((12, 3))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"multi-label format|empty sequence"):
         cleanlab_scores(labels, P)
     options = {"method": method, "adjust_pred_probs": adjust_pred_probs}
     per_class = get_label_quality_scores_per_class(labels, P, **options)
@@ -238,7 +238,7 @@ def test_scores_one_class():
     """Check K=1 (cleanlab raises) gives the binary self-confidence."""
     labels = [[0]] * 5 + [[]] * 5
     P = np.random.default_rng(1).random((10, 1))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="multi-label format"):
         cleanlab_scores(labels, P)
     expected = np.where(np.arange(10) < 5, P[:, 0], 1 - P[:, 0])
     for aggregator in AGGREGATORS.values():
@@ -258,7 +258,7 @@ def test_aggregator_callable_of_one_example():
     def second_lowest(row):
         return np.sort(row)[min(1, len(row) - 1)]
 
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="axis"):
         cleanlab_scores(as_lists(Y), P, aggregator_kwargs={"method": second_lowest})
     per_class = get_label_quality_scores_per_class(Y, P)
     expected = [second_lowest(row) for row in per_class]

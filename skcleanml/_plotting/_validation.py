@@ -46,7 +46,7 @@ def to_indicator(labels, n_classes=None, *, name="labels"):
     if is_class_index_lists(labels):
         if n_classes is None:
             n_classes = _infer_n_classes(labels)
-        return int2onehot(labels, n_classes, name=name)
+        return int2onehot(labels, n_classes, name=name).astype(bool)
     return check_indicator(
         labels,
         name=name,
