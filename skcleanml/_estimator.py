@@ -218,8 +218,10 @@ class CleanMultiLabel(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     estimator_ : estimator instance
         The classifier fitted on the cleaned data (see `refit`): a clone of
-        `estimator`, or a ``OneVsRestClassifier`` around one when
-        `estimator` is not natively multi-label.
+        `estimator`, or, when `estimator` is not natively multi-label, a
+        one-vs-rest model with one fitted clone per class in its
+        ``estimators_`` (fitted as the fold fits are, so fit params reach
+        each clone as given).
 
     classes_ : ndarray of shape (n_classes,)
         ``arange(n_classes)`` for an indicator `y`, its column names for a
@@ -401,9 +403,7 @@ n_classes) or (n_samples,)
         rows, target = self._training_set(Y, P)
         params = _check_method_params(X, params=est_params, indices=rows)
         X_fit = X if rows is None else _safe_indexing(X, rows)
-        self.estimator_ = fit_multilabel(
-            estimator, X_fit, _fit_target(estimator, target), **params
-        )
+        self.estimator_ = fit_multilabel(estimator, X_fit, target, **params)
         what = "refit on" if self.refit else "fit (refit=False: labels as given) on"
         self._log(
             f"{what} {target.shape[0]} examples, "
@@ -767,13 +767,6 @@ def _check_given_pred_probs(pred_probs, Y, y_type):
             f"column per label of y, got shape {P.shape}."
         )
     return P
-
-
-def _fit_target(estimator, Y):
-    """The refit target: one column becomes 1-D for single-output estimators."""
-    if Y.shape[1] == 1 and get_tags(estimator).target_tags.single_output:
-        return Y[:, 0]
-    return Y
 
 
 def _cap_issues(ranked_issues, limit, fraction):

@@ -89,8 +89,8 @@ def test_dask_fold_fits_run_on_workers(client, data):
         _clean_multilabel().fit(data.X_train, data.y_train)
     calls, workers = _calls_per_function(task_stream)
     # A natively multi-label forest is fitted once per fold.
-    assert calls.get("_fit_predict") == N_FOLDS
-    assert workers["_fit_predict"] <= set(client.scheduler_info()["workers"])
+    assert calls.get("_fit_fold") == N_FOLDS
+    assert workers["_fit_fold"] <= set(client.scheduler_info()["workers"])
 
 
 def test_dask_nested_grid_search_equals_local(client, data):
@@ -114,7 +114,7 @@ def test_dask_nested_grid_search_equals_local(client, data):
     # 2 candidates x 2 splits on the workers, each with its own fold fits
     # (nested on the cluster), plus the fold fits of the best model's refit.
     assert calls.get("_fit_and_score") == 4
-    assert calls.get("_fit_predict") == (4 + 1) * N_FOLDS
+    assert calls.get("_fit_fold") == (4 + 1) * N_FOLDS
 
 
 @pytest.mark.parametrize("n_repeats", [1, 2])
@@ -136,7 +136,7 @@ def test_dask_scatters_X_once(client, data, monkeypatch, n_repeats):
         _clean_multilabel(n_repeats=n_repeats).fit(X, data.y_train)
     calls, _ = _calls_per_function(task_stream)
     # Several fold fits used X.
-    assert calls.get("_fit_predict") == N_FOLDS * n_repeats
+    assert calls.get("_fit_fold") == N_FOLDS * n_repeats
     assert sum(values is X for values in scattered) == 1
     # ... and no copy of X was sent either.
     copies = [
