@@ -268,9 +268,11 @@ default="error_probability"
 
     estimator_ : estimator instance
         The classifier fitted on the cleaned data (see `refit`): a clone of
-        `estimator`, or a ``OneVsRestClassifier`` around one when
-        `estimator` is not natively multi-label. With ``cv="oob"``, when the
-        cleaned labels equal the given ones, the out-of-bag fit itself.
+        `estimator`, or, when `estimator` is not natively multi-label, a
+        one-vs-rest model with one fitted clone per class in its
+        ``estimators_`` (fitted as the fold fits are, so fit params reach
+        each clone as given). With ``cv="oob"``, when the cleaned labels
+        equal the given ones, the out-of-bag fit itself.
 
     classes_ : ndarray of shape (n_classes,)
         ``arange(n_classes)`` for an indicator `y`, its column names for a
@@ -477,9 +479,7 @@ n_classes) or (n_samples,)
             return self
         params = _check_method_params(X, params=est_params, indices=rows)
         X_fit = X if rows is None else _safe_indexing(X, rows)
-        self.estimator_ = fit_multilabel(
-            estimator, X_fit, _fit_target(estimator, target), **params
-        )
+        self.estimator_ = fit_multilabel(estimator, X_fit, target, **params)
         what = "refit on" if self.refit else "fit (refit=False: labels as given) on"
         self._log(
             f"{what} {target.shape[0]} examples, "
@@ -899,13 +899,6 @@ def _check_given_pred_probs(pred_probs, Y, y_type):
             f"column per label of y, got shape {P.shape}."
         )
     return P
-
-
-def _fit_target(estimator, Y):
-    """The refit target: one column becomes 1-D for single-output estimators."""
-    if Y.shape[1] == 1 and get_tags(estimator).target_tags.single_output:
-        return Y[:, 0]
-    return Y
 
 
 def _flag_likely_errors(error_probabilities, per_class):

@@ -15,6 +15,8 @@ from sklearn.ensemble._forest import BaseForest
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_array
 
+from skcleanml._oof import fit_multilabel
+
 
 def bagging_step(estimator):
     """The bagging ensemble that `estimator` is or ends with, or None.
@@ -108,7 +110,7 @@ def oob_pred_probs(estimator, X, Y, fit_params):
     ((60, 2), True)
     """
     if isinstance(bagging_step(estimator), BaseForest):
-        model = clone(estimator).fit(X, Y, **fit_params)
+        model = fit_multilabel(estimator, X, Y, **fit_params)
         return _ensemble_oob(model, X, Y.shape[1]), model
     P = Y.astype(np.float64)  # constant columns keep their value
     for k in np.flatnonzero(Y.min(axis=0) != Y.max(axis=0)):

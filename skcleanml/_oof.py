@@ -10,21 +10,26 @@ constant in training. Everything here turns those into one
 
 import sys
 import time
+from concurrent.futures import CancelledError
+from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn import config_context, get_config
-from sklearn.base import clone
-from sklearn.multiclass import OneVsRestClassifier
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     validate_params,
 )
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _check_method_params, _num_samples
+from sklearn.utils.validation import (
+    _check_method_params,
+    _num_samples,
+    check_is_fitted,
+)
 
 from skcleanml._labels import check_indicator
 from skcleanml._split import repeat_multilabel_cv
@@ -175,6 +180,10 @@ def _positive_column(proba, classes, model):
 def fit_multilabel(estimator, X, Y, **fit_params):
     """Fit a clone of `estimator` on a multi-label indicator target.
 
+    The one fitter of the package: every fold fit and the refit go through it,
+    so they handle fit params, one-column targets and single-output
+    classifiers alike.
+
     Parameters
     ----------
     estimator : estimator instance
@@ -183,48 +192,137 @@ def fit_multilabel(estimator, X, Y, **fit_params):
     X : array-like of shape (n_samples, n_features)
         Training data, passed to the estimator unchanged.
 
-    Y : array-like of shape (n_samples, n_classes)
-        0/1 indicator of the labels.
+    Y : array-like of shape (n_samples, n_classes) or (n_samples,)
+        0/1 indicator of the labels; 1-D for a single label.
 
     **fit_params : dict
-        Passed to ``fit``. For a single-output estimator they reach every
-        per-class fit, also when metadata routing is disabled.
+        Passed as given to the estimator's ``fit`` (to every per-class fit
+        of a single-output estimator), as
+        :class:`~sklearn.model_selection.GridSearchCV` passes them; with
+        metadata routing enabled, pass the params routed to the estimator.
 
     Returns
     -------
     model : fitted estimator
         A fitted clone when `estimator` is natively multi-label (see
-        :func:`is_native_multilabel`), else a fitted
-        ``OneVsRestClassifier(clone(estimator))``. Use
-        :func:`positive_proba` to get an ``(n_samples, n_classes)`` array.
+        :func:`is_native_multilabel`; a one-column `Y` is fitted 1-D when the
+        estimator supports single-output targets), else a fitted one-vs-rest
+        model holding one clone per class in ``estimators_``. Use
+        :func:`positive_proba` with ``n_classes=Y.shape[1]`` to get an
+        ``(n_samples, n_classes)`` array.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skcleanml._oof import fit_multilabel
+    >>> from skcleanml._oof import fit_multilabel, positive_proba
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> Y = np.array([[0, 1], [0, 1], [1, 0], [1, 1]])
-    >>> type(fit_multilabel(LogisticRegression(), X, Y)).__name__
-    'OneVsRestClassifier'
+    >>> model = fit_multilabel(LogisticRegression(), X, Y)
+    >>> len(model.estimators_)
+    2
+    >>> positive_proba(model, X, 2).shape
+    (4, 2)
     """
-    if is_native_multilabel(estimator):
-        return clone(estimator).fit(X, Y, **fit_params)
-    model = OneVsRestClassifier(clone(estimator))
-    if not fit_params or get_config()["enable_metadata_routing"]:
-        return model.fit(X, Y, **fit_params)
-    # OneVsRestClassifier only forwards fit params through metadata routing;
-    # enable it for this fit and let our own clone request every param.
-    with config_context(enable_metadata_routing=True):
-        if not hasattr(model.estimator, "set_fit_request"):
-            raise TypeError(
-                f"Cannot pass fit params {sorted(fit_params)} to the per-class "
-                f"fits of {type(estimator).__name__}; enable metadata routing "
-                "with sklearn.set_config(enable_metadata_routing=True) and "
-                "request them on the estimator."
-            )
-        model.estimator.set_fit_request(**dict.fromkeys(fit_params, True))
-        return model.fit(X, Y, **fit_params)
+    if not is_native_multilabel(estimator):
+        return _OneVsRest(estimator).fit(X, Y, **fit_params)
+    if (
+        np.ndim(Y) == 2
+        and np.shape(Y)[1] == 1
+        and get_tags(estimator).target_tags.single_output
+    ):
+        Y = Y[:, 0]  # what a single-output fit expects, without a warning
+    return clone(estimator).fit(X, Y, **fit_params)
+
+
+class _OneVsRest(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """One clone of `estimator` per label column, fitted on a 1-D 0/1 target.
+
+    What :func:`fit_multilabel` returns for a single-output classifier.
+    Unlike :class:`~sklearn.multiclass.OneVsRestClassifier`, fit params
+    reach every per-class fit as given, with or without metadata routing.
+    A column with one value in training is predicted as that value (as
+    ``OneVsRestClassifier`` does) instead of being fitted.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Single-output classifier; cloned once per class.
+
+    Attributes
+    ----------
+    estimators_ : list of estimators
+        The fitted clone of each class, in column order.
+    """
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, Y, **fit_params):
+        """Fit one clone per column of `Y`; `fit_params` go to every fit."""
+        Y = np.asarray(Y)
+        self.estimators_ = [
+            _fit_column(self.estimator, X, np.ascontiguousarray(y), fit_params)
+            for y in Y.reshape(Y.shape[0], -1).T
+        ]
+        for name in ("n_features_in_", "feature_names_in_"):
+            for model in self.estimators_:
+                if hasattr(model, name):
+                    setattr(self, name, getattr(model, name))
+                    break
+        return self
+
+    def predict_proba(self, X):
+        """Probability of each class: ndarray of shape (n_samples, n_classes)."""
+        check_is_fitted(self)
+        columns = [positive_proba(model, X, 1)[:, 0] for model in self.estimators_]
+        return np.column_stack(columns)
+
+    def predict(self, X):
+        """Each class's prediction: int64 0/1 of shape (n_samples, n_classes)."""
+        check_is_fitted(self)
+        columns = [np.asarray(model.predict(X)).ravel() for model in self.estimators_]
+        return np.column_stack(columns).astype(np.int64)
+
+    @available_if(lambda self: hasattr(self.estimator, "decision_function"))
+    def decision_function(self, X):
+        """Each class's decision function, of shape (n_samples, n_classes)."""
+        check_is_fitted(self)
+        columns = [
+            np.asarray(model.decision_function(X)).ravel() for model in self.estimators_
+        ]
+        return np.column_stack(columns)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
+
+
+def _fit_column(estimator, X, y, fit_params):
+    """A fitted clone for one class, or its constant if `y` has one value."""
+    if (y == y[0]).all():
+        return _Constant(y[0])
+    return clone(estimator).fit(X, y, **fit_params)
+
+
+class _Constant:
+    """Stands in for a class that had a single value (0 or 1) in training."""
+
+    def __init__(self, value):
+        self.value = int(value)
+        self.classes_ = np.array([self.value])
+
+    def predict(self, X):
+        return np.full(_num_samples(X), self.value)
+
+    def predict_proba(self, X):
+        return np.ones((_num_samples(X), 1))
+
+    def decision_function(self, X):
+        # OneVsRestClassifier's convention for a constant class: the value.
+        return np.full(_num_samples(X), float(self.value))
 
 
 @validate_params(
@@ -345,23 +443,23 @@ def cross_val_pred_probs(
 
     pred_probs = np.empty((n_repeats, *Y.shape), dtype=np.float64)
     tasks = _plan_fits(estimator, Y, folds, pred_probs)
-    keep_2d = not get_tags(estimator).target_tags.single_output
+    # All rows of all folds in one array, the same object in every task (as
+    # are X and Y), so that joblib's dask backend sends each once; a task's
+    # own arguments (its fold's bounds in `indices`, its columns) are small.
+    indices, bounds = _pack_folds(folds)
     jobs = (
-        delayed(_fit_predict)(
-            clone(estimator),
-            X,  # the same object in every call: joblib's dask backend sends it once
-            _fold_target(Y, train, cols, keep_2d),
-            train,
-            test,
-            fit_params or {},
+        delayed(_fit_fold)(
+            estimator, X, Y, indices, bounds[fold], cols, fit_params or {}
         )
-        for _, train, test, cols in tasks
+        for fold, cols in tasks
     )
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    progress = _FoldProgress([task[0] for task in tasks], len(folds), verbose)
-    for (fold, _, test, cols), proba in zip(tasks, outputs):
-        pred_probs[folds[fold][0]][np.ix_(test, cols)] = proba
-        progress.done(fold)
+    progress = _FoldProgress([fold for fold, _ in tasks], len(folds), verbose)
+    with _lost_worker_error():
+        for (fold, cols), proba in zip(tasks, outputs):
+            repeat, _, test = folds[fold]
+            pred_probs[repeat][np.ix_(test, cols)] = proba
+            progress.done(fold)
     progress.done(None)
     # Summed in repeat order, then divided: one repeat is returned unchanged.
     return pred_probs.sum(axis=0) / n_repeats
@@ -411,7 +509,7 @@ def _as_indices(indices):
 
 
 def _plan_fits(estimator, Y, folds, pred_probs):
-    """List the fits as (fold, train, test, columns); fill constant columns.
+    """List the fits as (fold, columns); fill constant columns.
 
     A column constant in a training fold is predicted as that constant and
     never fitted: many estimators refuse, or crash on, a one-class target.
@@ -423,26 +521,55 @@ def _plan_fits(estimator, Y, folds, pred_probs):
         constant = (Y_train == Y_train[0]).all(axis=0)
         filled = pred_probs[repeat]
         filled[np.ix_(test, np.flatnonzero(constant))] = Y_train[0, constant]
-        free = np.flatnonzero(~constant)
-        if native and free.size:
-            tasks.append((fold, train, test, free))
+        free = tuple(np.flatnonzero(~constant).tolist())
+        if native and free:
+            tasks.append((fold, free))
         elif not native:
-            tasks.extend((fold, train, test, free[i : i + 1]) for i in range(free.size))
+            tasks.extend((fold, (column,)) for column in free)
     return tasks
 
 
-def _fold_target(Y, train, columns, keep_2d):
-    """Training target; one column becomes 1-D unless the estimator needs 2-D."""
-    target = Y[np.ix_(train, columns)]
-    return target if target.shape[1] > 1 or keep_2d else target[:, 0]
+def _pack_folds(folds):
+    """All folds' train then test rows in one array; (start, split, stop) of each."""
+    bounds, start = [], 0
+    for _, train, test in folds:
+        split = start + len(train)
+        bounds.append((start, split, split + len(test)))
+        start = split + len(test)
+    rows = [part for _, train, test in folds for part in (train, test)]
+    return np.concatenate(rows), bounds
 
 
-def _fit_predict(estimator, X, target, train, test, fit_params):
-    """Fit on the training rows and return positive probabilities on the test rows."""
+def _fit_fold(estimator, X, Y, indices, bounds, columns, fit_params):
+    """Fit on a fold's training rows; positive probabilities on its test rows.
+
+    The fold's training rows are ``indices[start:split]`` and its test rows
+    ``indices[split:stop]``, with ``(start, split, stop) = bounds``; the
+    model is fitted on the label `columns` (a tuple of column numbers).
+    """
+    start, split, stop = bounds
+    train, test = indices[start:split], indices[split:stop]
     params = _check_method_params(X, params=fit_params, indices=train)
-    estimator.fit(_safe_indexing(X, train), target, **params)
-    n_columns = 1 if target.ndim == 1 else target.shape[1]
-    return positive_proba(estimator, _safe_indexing(X, test), n_columns)
+    model = fit_multilabel(
+        estimator, _safe_indexing(X, train), Y[np.ix_(train, columns)], **params
+    )
+    return positive_proba(model, _safe_indexing(X, test), len(columns))
+
+
+@contextmanager
+def _lost_worker_error():
+    """Turn a task cancelled by a lost (Dask) worker into a clear error."""
+    try:
+        yield
+    except CancelledError as exc:
+        raise RuntimeError(
+            "A fold fit was cancelled by the joblib backend, most likely "
+            "because a Dask worker was lost with data the fold fits need: X, "
+            "the labels Y or the folds, which joblib's dask backend scatters "
+            "to a single worker. Broadcast X to every worker with "
+            "joblib.parallel_config(backend='dask', scatter=[X]) and fit "
+            f"again. The backend said: {exc}"
+        ) from exc
 
 
 class _FoldProgress:

@@ -6,7 +6,11 @@ under ``parallel_config(backend="dask")`` must equal local runs under the same
 the cluster once per fit.
 """
 
+import os
 import re
+import signal
+import threading
+import time
 
 import joblib
 import numpy as np
@@ -89,8 +93,8 @@ def test_dask_fold_fits_run_on_workers(client, data):
         _clean_multilabel().fit(data.X_train, data.y_train)
     calls, workers = _calls_per_function(task_stream)
     # A natively multi-label forest is fitted once per fold.
-    assert calls.get("_fit_predict") == N_FOLDS
-    assert workers["_fit_predict"] <= set(client.scheduler_info()["workers"])
+    assert calls.get("_fit_fold") == N_FOLDS
+    assert workers["_fit_fold"] <= set(client.scheduler_info()["workers"])
 
 
 def test_dask_nested_grid_search_equals_local(client, data):
@@ -114,7 +118,7 @@ def test_dask_nested_grid_search_equals_local(client, data):
     # 2 candidates x 2 splits on the workers, each with its own fold fits
     # (nested on the cluster), plus the fold fits of the best model's refit.
     assert calls.get("_fit_and_score") == 4
-    assert calls.get("_fit_predict") == (4 + 1) * N_FOLDS
+    assert calls.get("_fit_fold") == (4 + 1) * N_FOLDS
 
 
 @pytest.mark.parametrize("n_repeats", [1, 2])
@@ -136,7 +140,7 @@ def test_dask_scatters_X_once(client, data, monkeypatch, n_repeats):
         _clean_multilabel(n_repeats=n_repeats).fit(X, data.y_train)
     calls, _ = _calls_per_function(task_stream)
     # Several fold fits used X.
-    assert calls.get("_fit_predict") == N_FOLDS * n_repeats
+    assert calls.get("_fit_fold") == N_FOLDS * n_repeats
     assert sum(values is X for values in scattered) == 1
     # ... and no copy of X was sent either.
     copies = [
@@ -145,3 +149,49 @@ def test_dask_scatters_X_once(client, data, monkeypatch, n_repeats):
         if isinstance(values, np.ndarray) and np.array_equal(values, X)
     ]
     assert len(copies) == 1
+
+
+def _executing_fold_fits(dask_worker):
+    return sum("_fit_fold" in str(task.key) for task in dask_worker.state.executing)
+
+
+def _kill_first_busy_worker(client, fit_thread):
+    """SIGKILL the process of a worker as soon as it runs a fold fit."""
+    while fit_thread.is_alive():
+        busy = [w for w, n in client.run(_executing_fold_fits).items() if n]
+        if busy:
+            pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+            os.kill(pid, signal.SIGKILL)
+            return True
+        time.sleep(0.01)
+    return False
+
+
+# Each repetition kills a worker at a different moment of the fold fits; a
+# few seconds each.
+N_KILLS = 3
+
+
+def test_dask_fit_survives_a_killed_worker(client, data):
+    """Check that a fit with X broadcast survives a worker killed mid-fit."""
+    X, Y = data.X_train, data.y_train
+    local = _clean_multilabel(n_repeats=2).fit(X, Y)
+    for _ in range(N_KILLS):
+        client.wait_for_workers(2)
+        result = {}
+
+        def fit():
+            try:
+                with joblib.parallel_config(backend="dask", scatter=[X]):
+                    result["clf"] = _clean_multilabel(n_repeats=2).fit(X, Y)
+            except Exception as exc:  # reported by the assert below
+                result["error"] = exc
+
+        thread = threading.Thread(target=fit)
+        thread.start()
+        killed = _kill_first_busy_worker(client, thread)
+        thread.join()
+        assert killed  # the kill happened during the fold fits
+        assert "error" not in result, result.get("error")
+        np.testing.assert_array_equal(result["clf"].pred_probs_, local.pred_probs_)
+        np.testing.assert_array_equal(result["clf"].label_issues_, local.label_issues_)

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn import config_context
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import (
     ExtraTreesClassifier,
@@ -25,6 +26,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
+from skcleanml import CleanMultiLabel
 from skcleanml._oof import (
     cross_val_pred_probs,
     fit_multilabel,
@@ -177,15 +179,52 @@ def test_positive_proba_unsupported_format_raises():
 
 
 def test_fit_multilabel_native_and_one_vs_rest():
-    """Check that natives are fitted as clones and others wrapped in one-vs-rest."""
+    """Check that natives are fitted as clones and others one clone per class."""
     X, Y = _data()
     forest = RandomForestClassifier(n_estimators=5, random_state=0)
     fitted = fit_multilabel(forest, X, Y)
     assert isinstance(fitted, RandomForestClassifier) and fitted is not forest
     assert not hasattr(forest, "estimators_")
-    ovr = fit_multilabel(LogisticRegression(), X, Y)
-    assert isinstance(ovr, OneVsRestClassifier)
-    assert positive_proba(ovr, X, 3).shape == (60, 3)
+    estimator = LogisticRegression()
+    model = fit_multilabel(estimator, X, Y)
+    assert len(model.estimators_) == 3 and not hasattr(estimator, "coef_")
+    for k, clone_k in enumerate(model.estimators_):
+        np.testing.assert_array_equal(clone_k.classes_, [0, 1])
+        expected = LogisticRegression().fit(X, Y[:, k])
+        np.testing.assert_array_equal(clone_k.coef_, expected.coef_)
+    # Interchangeable with OneVsRestClassifier in every prediction method.
+    ovr = OneVsRestClassifier(LogisticRegression()).fit(X, Y)
+    np.testing.assert_array_equal(positive_proba(model, X, 3), ovr.predict_proba(X))
+    np.testing.assert_array_equal(model.predict(X), ovr.predict(X))
+    np.testing.assert_array_equal(model.decision_function(X), ovr.decision_function(X))
+    assert model.n_features_in_ == 4
+
+
+def test_fit_multilabel_constant_class_predicted_as_constant():
+    """Check that a class with one value in training is predicted as it, unfitted."""
+    X, Y = _data()
+    Y[:, 1], Y[:, 2] = 0, 1
+    model = fit_multilabel(LogisticRegression(), X, Y)
+    proba = positive_proba(model, X, 3)
+    np.testing.assert_array_equal(proba[:, 1:], np.tile([0.0, 1.0], (60, 1)))
+    np.testing.assert_array_equal(model.predict(X)[:, 1:], proba[:, 1:])
+    assert model.predict(X).dtype == np.int64
+    reference = LogisticRegression().fit(X, Y[:, 0]).predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(proba[:, 0], reference)
+
+
+def test_fit_multilabel_one_column_target():
+    """Check that a one-column target is fitted 1-D, as a single-output fit."""
+    X, Y = _data()
+    for estimator in [
+        RandomForestClassifier(n_estimators=5, random_state=0),
+        LogisticRegression(),
+    ]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no column-vector warning
+            model = fit_multilabel(estimator, X, Y[:, :1])
+        expected = clone(estimator).fit(X, Y[:, 0]).predict_proba(X)[:, 1]
+        np.testing.assert_array_equal(positive_proba(model, X, 1)[:, 0], expected)
 
 
 def test_fit_multilabel_passes_fit_params_without_routing():
@@ -205,6 +244,48 @@ def test_fit_multilabel_passes_fit_params_without_routing():
     np.testing.assert_allclose(positive_proba(model, X, 3), expected)
     unweighted = positive_proba(fit_multilabel(estimator, X, Y), X, 3)
     assert not np.allclose(unweighted, expected)
+
+
+def test_pipeline_step_params_reach_folds_and_refit_without_routing():
+    """Check that step params reach every fit with routing off, as GridSearchCV."""
+    X, Y = _data(90)
+    weight = np.random.RandomState(0).uniform(0.1, 3, size=90)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    params = {"logisticregression__sample_weight": weight}
+    clf = CleanMultiLabel(pipe, cv=CV, n_repeats=1, refit=False).fit(X, Y, **params)
+    # The refit: each per-class pipeline got the weights.
+    expected = [clone(pipe).fit(X, y, **params).predict_proba(X)[:, 1] for y in Y.T]
+    np.testing.assert_array_equal(clf.predict_proba(X), np.column_stack(expected))
+    # The fold fits: each per-class pipeline got the training rows' weights.
+    oof = np.empty(Y.shape)
+    for train, test in CV.split(X):
+        for k in range(3):
+            model = clone(pipe).fit(
+                X[train], Y[train, k], logisticregression__sample_weight=weight[train]
+            )
+            oof[test, k] = model.predict_proba(X[test])[:, 1]
+    np.testing.assert_array_equal(clf.pred_probs_, oof)
+    unweighted = CleanMultiLabel(pipe, cv=CV, n_repeats=1, refit=False).fit(X, Y)
+    assert not np.allclose(unweighted.pred_probs_, clf.pred_probs_)
+
+
+def test_pipeline_sample_weight_routed_equals_step_params():
+    """Check that routed sample_weight gives the fits of the step-param form."""
+    X, Y = _data(90)
+    weight = np.random.RandomState(0).uniform(0.1, 3, size=90)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    step = CleanMultiLabel(pipe, cv=CV, n_repeats=1, refit=False).fit(
+        X, Y, logisticregression__sample_weight=weight
+    )
+    with config_context(enable_metadata_routing=True):
+        routed_pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            LogisticRegression().set_fit_request(sample_weight=True),
+        )
+        routed = CleanMultiLabel(routed_pipe, cv=CV, n_repeats=1, refit=False)
+        routed.fit(X, Y, sample_weight=weight)
+        np.testing.assert_array_equal(routed.pred_probs_, step.pred_probs_)
+        np.testing.assert_array_equal(routed.predict_proba(X), step.predict_proba(X))
 
 
 @pytest.mark.parametrize(
