@@ -14,37 +14,42 @@ import argparse
 import sys
 
 from skcleanml import __version__
-from skcleanml._cli import (
-    DEFAULT_FILTER,
-    ESTIMATORS,
-    InputError,
-    find_issues_command,
-)
+from skcleanml._cli import DEFAULT_FILTER, ESTIMATORS, FORMATS, find_issues_command
+from skcleanml._cli_read import InputError
 from skcleanml._demo import demo_command
 from skcleanml._filter import FILTERS
 
 __all__ = ["build_parser", "main"]
 
 _FIND_EXAMPLE = """\
-example:
-  python -m skcleanml find-issues data.csv --labels cat,dog,bird \\
-      --estimator forest --cv 5 --random-state 0 --output issues.csv
+examples:
+  python -m skcleanml find-issues docs.csv --tags tags --tag-sep '|' -o issues.csv
+  python -m skcleanml find-issues data.csv --labels cat,dog,bird -o issues.csv
 
-DATA.csv needs a header row. The --labels columns hold 0 or 1; every other
-column is a feature: numbers (blank or NaN cells are missing values, accepted
-by forest, extra-trees and hgb) or text categories (one-hot encoded; use
---categorical for numeric codes such as zip codes). A column mixing numbers
-and text is an error unless named in --categorical.
+DATA.csv needs a header row (comma-separated, or tab-separated for .tsv or
+with --delimiter; .gz files are decompressed). The labels are one column of
+tag names (--tags, separated by --tag-sep) or 0/1 columns (--labels). Every
+other column is read as one of:
+  id           distinct in every row, no spaces: copied to the output, never
+               a feature (--id forces it)
+  text         free text, mostly distinct with several words: TF-IDF features
+               (--text forces it)
+  numeric      numbers (blank or NA cells are missing values)
+  categorical  other strings, one-hot encoded (--categorical forces it)
+With a text column the model is a logistic regression on TF-IDF features,
+else a random forest (--estimator changes it); the choice is printed.
 
 ISSUES.csv has one row per data row, in input order: row (0-based data row,
-blank lines not counted), label_quality_score (in [0, 1]; lower means the
-labels are more likely wrong), is_label_issue (0/1), issue_rank (1 = worst,
-blank if not flagged), suggested_changes ("-tag" remove, "+tag" add) and
-pred_prob_<label> (out-of-fold probability of each label).
+blank lines not counted), the id columns, then the columns of
+CleanMultiLabel.get_label_issues(): is_label_issue (0/1), label_quality (in
+[0, 1]; lower means the labels are more likely wrong), given_label,
+predicted_label, suggested_label, issue_rank (1 = worst, 0 if not flagged),
+labels_to_add and labels_to_remove (tag lists joined by --tag-sep, or | for
+--labels). --format label-studio writes Label Studio tasks of the flagged
+rows instead (JSON, worst first, the suggested tags as predictions) and the
+labeling config beside it (ISSUES.xml).
 
-The detection is CleanMultiLabel's, with its defaults: out-of-fold pred_probs
-averaged over --n-repeats shuffled cross-validations, one-vs-rest confident
-learning, and softmin (T=0.1) label quality scores. --cleanlab-compatible
+The detection is CleanMultiLabel's, with its defaults. --cleanlab-compatible
 gives cleanlab's recipe instead: one cross-validation and exponential moving
 average (alpha=0.8) scores."""
 
@@ -62,8 +67,8 @@ def build_parser():
     >>> from skcleanml.__main__ import build_parser
     >>> args = build_parser().parse_args(
     ...     ["find-issues", "d.csv", "--labels", "a,b", "--output", "o.csv"])
-    >>> args.labels, args.cv, args.estimator
-    (['a', 'b'], 5, 'forest')
+    >>> args.labels, args.cv, args.estimator  # None: chosen from the columns
+    (['a', 'b'], 5, None)
     >>> args.n_repeats, args.cleanlab_compatible  # None: the estimator's "auto"
     (None, False)
     """
@@ -103,26 +108,53 @@ def _add_find_issues(commands):
     find = commands.add_parser(
         "find-issues",
         help="flag likely label errors in a CSV file",
-        description="Flag the rows of a CSV file whose 0/1 label columns are "
-        "likely wrong,\nusing out-of-fold predicted probabilities and "
-        "one-vs-rest confident learning.",
+        description="Flag the rows of a CSV file whose labels are likely "
+        "wrong,\nusing out-of-fold predicted probabilities and one-vs-rest "
+        "confident learning.",
         epilog=_FIND_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    find.add_argument("data", metavar="DATA.csv", help="comma-separated UTF-8 file")
     find.add_argument(
+        "data", metavar="DATA.csv", help="delimited text file with a header row"
+    )
+    labels = find.add_mutually_exclusive_group(required=True)
+    labels.add_argument(
+        "--tags",
+        metavar="COLUMN",
+        help="column holding each row's tag names, separated by --tag-sep",
+    )
+    labels.add_argument(
         "--labels",
-        required=True,
         type=_names,
         metavar="TAG,...",
-        help="comma-separated names of the 0/1 label columns",
+        help="comma-separated names of 0/1 label columns",
     )
     find.add_argument(
-        "--categorical",
-        type=_names,
-        default=[],
-        metavar="COLUMN,...",
-        help="feature columns to one-hot encode even if they hold numbers",
+        "--tag-sep", default="|", metavar="SEP", help="separator of --tags; default: |"
+    )
+    for role, what in (
+        ("text", "free text, TF-IDF features"),
+        ("categorical", "categories, one-hot encoded even if they hold numbers"),
+        ("id", "row ids, copied to the output and never features"),
+    ):
+        find.add_argument(
+            f"--{role}",
+            type=_names,
+            default=[],
+            metavar="COLUMN,...",
+            help=f"columns to read as {what}",
+        )
+    find.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="field separator (\\t or tab for a tab); default: tab for .tsv, "
+        "else a comma",
+    )
+    find.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="text encoding, such as latin-1 or utf-16; default: UTF-8 (or "
+        "UTF-16 if the file starts with its byte-order mark)",
     )
     find.add_argument(
         "--output",
@@ -130,6 +162,14 @@ def _add_find_issues(commands):
         required=True,
         metavar="ISSUES.csv",
         help="where to write the per-row results",
+    )
+    find.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv: one row per input row; label-studio: Label Studio tasks "
+        "of the flagged rows (JSON) and ISSUES.xml, the labeling config; "
+        "default: csv",
     )
     find.add_argument(
         "--top",
@@ -144,7 +184,10 @@ def _add_find_issues(commands):
 
 def _add_model_options(find):
     find.add_argument(
-        "--estimator", choices=ESTIMATORS, default="forest", help="default: forest"
+        "--estimator",
+        choices=ESTIMATORS,
+        default=None,
+        help="default: logistic with a text column, else forest",
     )
     find.add_argument(
         "--n-estimators",
