@@ -85,20 +85,19 @@ def build_parser():
     demo = commands.add_parser(
         "demo",
         help="run the multi-label quickstart on toy data",
-        description="Run the multi-label quickstart: toy 2-D data with planted "
-        "label errors, CleanMultiLabel around a random forest with its "
-        "defaults, the ranked issues, precision and recall against the planted "
-        "errors, the first label quality scores, the health summary and the "
-        "accuracy of the cleaned model.",
-    )
-    demo.add_argument(
-        "--random-state", type=int, default=0, metavar="SEED", help="default: 0"
+        description="Run the quickstart, examples/quickstart.py: toy 2-D data "
+        "with planted label errors, CleanMultiLabel around a random forest "
+        "with its defaults, the ranked issues, precision and recall against "
+        "the planted errors, the first label quality scores, the health "
+        "summary and the accuracy of the cleaned model. With matplotlib, it "
+        "saves true_label_errors.png and found_label_issues.png.",
     )
     demo.add_argument(
         "--plot",
+        default=".",
         metavar="DIR",
-        help="save true_label_errors.png and found_label_issues.png in DIR "
-        "(needs matplotlib)",
+        help="where the figures are saved (created if needed); default: the "
+        "current directory",
     )
     demo.set_defaults(handler=demo_command)
     return parser

@@ -33,7 +33,6 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
-from sklearn.utils import get_tags
 
 from skcleanml._cli_read import (
     InputError,
@@ -193,25 +192,6 @@ def make_detector(roles, args):
     )
 
 
-def _check_missing_values(columns, estimator):
-    if estimator == "logistic":
-        return  # imputed
-    missing = [c for c in columns if c.role == "numeric" and np.isnan(c.values).any()]
-    if not missing or get_tags(make_classifier(estimator)).input_tags.allow_nan:
-        return
-    column = missing[0]
-    accepting = [
-        other
-        for other in ESTIMATORS
-        if other == "logistic" or get_tags(make_classifier(other)).input_tags.allow_nan
-    ]
-    raise InputError(
-        f"column {column.name!r} has {int(np.isnan(column.values).sum())} "
-        f"missing value(s), and --estimator {estimator} does not accept "
-        f"missing values; fill them in, or use --estimator {' or '.join(accepting)}"
-    )
-
-
 # -- find-issues -----------------------------------------------------------------
 
 
@@ -255,7 +235,6 @@ def find_issues_command(args):
     given = args.estimator is not None
     args = argparse.Namespace(**vars(args))  # the caller's stays as parsed
     args.estimator = choose_estimator(args.estimator, roles)
-    _check_missing_values(columns, args.estimator)
     _log(_describe(args, table, columns, names, given))
     detector = make_detector(roles, args)
     try:

@@ -100,8 +100,9 @@ def read_table(path, *, delimiter=None, encoding=None):
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except UnicodeError:
+        shown = "UTF-8" if encoding == "utf-8-sig" else encoding
         raise InputError(
-            f"{path} is not {encoding} text; pass its encoding, for instance "
+            f"{path} is not {shown} text; pass its encoding, for instance "
             "--encoding latin-1 (or cp1252, utf-16)"
         ) from None
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
