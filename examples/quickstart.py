@@ -1,1 +1,1 @@
-../skcleanml/_quickstart.py
+../skcleanml/_quickstart/__main__.py

@@ -1,8 +1,8 @@
 """The ``demo`` command: run the quickstart, ``examples/quickstart.py``.
 
-The quickstart lives once, as the script ``skcleanml/_quickstart.py`` (which
-``examples/quickstart.py`` links to), so the command and the example cannot
-drift apart, and the command works from an installed package too.
+The quickstart lives once, as the script ``skcleanml/_quickstart/__main__.py``
+(``examples/quickstart.py`` is a link to it), so the command and the example
+cannot drift apart, and the command works from an installed package too.
 """
 
 import os

@@ -8,7 +8,8 @@ cross-validation, the detection and the refit in one ``fit``.
 
 Run it from any directory (``python examples/quickstart.py``); it writes
 ``true_label_errors.png`` and ``found_label_issues.png`` there.
-``python -m skcleanml demo`` runs this same script, which the package holds.
+``python -m skcleanml demo`` runs this same script, which the package holds
+(``skcleanml/_quickstart/__main__.py``).
 """
 
 import numpy as np
