@@ -845,3 +845,17 @@ def test_demo_plot_is_a_file(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     assert main(["demo", "--plot", str(tmp_path / "file")]) == 2
     assert "exists and is not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_find_issues_recovers_planted_tag_errors(tmp_path):
+    """Check the target: precision and recall >= 0.7 with no option but --tags."""
+    data = _documents_csv(tmp_path / "docs.csv", n=900, seed=3)
+    argv = ["find-issues", str(tmp_path / "docs.csv"), "--tags", "tags"]
+    assert main([*argv, "--tag-sep", "|", "-o", str(tmp_path / "out.csv")]) == 0
+    rows = _read_output(tmp_path / "out.csv")
+    assert [row["id"] for row in rows] == data.table["id"]
+    found = _flags(rows)
+    hits = (found & data.is_error).sum()
+    assert hits / found.sum() >= 0.7
+    assert hits / data.is_error.sum() >= 0.7
