@@ -251,7 +251,7 @@ def find_issues_command(args):
     print()
     detector.report(class_names=names)
     print()
-    _print_worst_issues(args, issues, ids)
+    _print_worst_issues(args, issues, ids, detector.label_issues_)
     mask = issues["is_label_issue"]
     print(
         f"Flagged {int(mask.sum())} of {len(mask)} examples "
@@ -373,15 +373,16 @@ def _write_atomically(path, write):
         raise
 
 
-def _print_worst_issues(args, issues, ids):
-    rank = issues["issue_rank"]
-    worst = np.argsort(np.where(rank > 0, rank, rank.size + 1), kind="stable")
-    worst = worst[: min(args.top, int((rank > 0).sum()))]
+def _print_worst_issues(args, issues, ids, ranked):
+    """The first ``--top`` of `ranked` (``label_issues_``, worst first)."""
+    if not ranked.size:
+        print("No label issues found.")
+        return
+    worst = ranked[: args.top]
     if not worst.size:
-        print("No label issues found." if not (rank > 0).any() else "")
         return
     print(f"Worst {worst.size} label issues (lowest label quality first)")
-    table = {"rank": rank[worst], "row": worst}
+    table = {"rank": np.arange(1, worst.size + 1), "row": worst}
     table.update({name: [values[i] for i in worst] for name, values in ids.items()})
     table["label quality"] = issues["label_quality"][worst]
     for name, key in (
