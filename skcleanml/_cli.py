@@ -207,24 +207,12 @@ def read_input(args):
     columns = feature_columns(
         table, label_columns, text=args.text, categorical=args.categorical, ids=args.id
     )
-    _check_labels(Y, names, args)
+    if len(table.rows) < args.cv:
+        raise InputError(
+            f"{args.data} has {len(table.rows)} data rows, fewer than the "
+            f"{args.cv} cross-validation folds (--cv); use a smaller --cv"
+        )
     return table, Y, names, columns
-
-
-def _check_labels(Y, names, args):
-    counts = Y.sum(axis=0)
-    constant = [n for n, c in zip(names, counts) if c in (0, Y.shape[0])]
-    if constant:
-        raise InputError(
-            f"label(s) {constant} are on every row or on none; a label needs "
-            "rows with and rows without it"
-        )
-    rare = [n for n, c in zip(names, counts) if min(c, Y.shape[0] - c) < args.cv]
-    if rare:
-        raise InputError(
-            f"label(s) {rare} are on (or missing from) fewer than --cv "
-            f"{args.cv} rows; drop them or use a smaller --cv"
-        )
 
 
 def find_issues_command(args):

@@ -75,8 +75,8 @@ def read_table(path, *, delimiter=None, encoding=None):
     ------
     InputError
         If the file is missing or unreadable, cannot be decoded, is empty, has
-        no data row, blank or duplicate column names, or rows of the wrong
-        length.
+        no data row, duplicate column names, or rows of the wrong length.
+        Blank column names become ``"Unnamed: j"``, as in pandas.
 
     Examples
     --------
@@ -109,7 +109,7 @@ def read_table(path, *, delimiter=None, encoding=None):
         raise InputError(
             f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
         ) from None
-    _check_header(header, path)
+    header = _check_header(header, path)
     if not rows:
         raise InputError(f"{path} has a header row but no data rows")
     _check_row_lengths(header, rows, lines, path)
@@ -186,15 +186,13 @@ def _check_header(header, path):
         raise InputError(
             f"{path} is empty; expected a header row of column names and data rows"
         )
-    blank = [i + 1 for i, name in enumerate(header) if not name]
-    if blank:
-        raise InputError(
-            f"{path}: column(s) {blank} of the header have no name; every column "
-            "needs one (a file saved by pandas with its index needs index=False)"
-        )
+    # Named as pandas names them: a DataFrame saved with its index has a
+    # blank first name (the index, then read as an id column).
+    header = [name or f"Unnamed: {j}" for j, name in enumerate(header)]
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
         raise InputError(f"{path}: duplicate column name(s) {duplicates}")
+    return header
 
 
 def _check_row_lengths(header, rows, lines, path):

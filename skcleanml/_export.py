@@ -13,6 +13,8 @@ import os
 import re
 from xml.sax.saxutils import quoteattr
 
+from sklearn.utils._param_validation import HasMethods, validate_params
+
 __all__ = ["from_label_studio", "label_studio_config", "to_label_studio"]
 
 _COLUMNS = ("is_label_issue", "label_quality", "given_label", "suggested_label")
@@ -35,6 +37,17 @@ def _columns(issues):
     return {name: list(issues[name]) for name in (*_COLUMNS, "issue_rank")}
 
 
+@validate_params(
+    {
+        "issues": [dict, HasMethods(["to_dict"])],
+        "records": ["array-like", None],
+        "text": [list, None],
+        "id": [str, None],
+        "from_name": [str],
+        "model_version": [str],
+    },
+    prefer_skip_nested_validation=True,
+)
 def to_label_studio(
     issues,
     records=None,
@@ -142,6 +155,10 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+@validate_params(
+    {"classes": ["array-like"], "text": [list, None], "from_name": [str]},
+    prefer_skip_nested_validation=True,
+)
 def label_studio_config(classes, *, text=None, from_name="tags"):
     """The labeling config of the tasks of :func:`to_label_studio`.
 
@@ -186,6 +203,10 @@ def label_studio_config(classes, *, text=None, from_name="tags"):
     return "\n".join(lines)
 
 
+@validate_params(
+    {"tasks": [str, os.PathLike, list], "id": [str], "from_name": [str]},
+    prefer_skip_nested_validation=True,
+)
 def from_label_studio(tasks, *, id="row", from_name="tags"):
     """Reviewed tags per example from a Label Studio JSON export.
 

@@ -172,7 +172,8 @@ def test_from_label_studio_last_annotation_counts():
         (lambda: to_label_studio({"label_quality": []}), "missing"),
         (lambda: to_label_studio(_issues(), _records()[:2]), "one entry per row"),
         (lambda: to_label_studio(_issues(), _records(), id="nope"), "id='nope'"),
-        (lambda: from_label_studio({"tasks": []}), "a list of tasks"),
+        (lambda: from_label_studio({"tasks": []}), "'tasks' parameter"),
+        (lambda: to_label_studio(_issues(), text="body"), "'text' parameter"),
         (
             lambda: from_label_studio(
                 [{"data": {"x": 1}, "annotations": [{"result": []}]}], id="doc"
