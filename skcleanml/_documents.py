@@ -55,7 +55,6 @@ _COMMON = (
     "three make made well our where those both since around during under between "
     "today report local official group part plan months told expected"
 ).split()
-_TOPIC_SHARE = 0.3  # of a document's words come from its topics' vocabulary
 _OFF_TOPIC_SHARE = 0.03  # of its words come from a topic it does not have
 
 
@@ -64,18 +63,19 @@ _OFF_TOPIC_SHARE = 0.03  # of its words come from a topic it does not have
         "n_samples": [Interval(Integral, 1, None, closed="left")],
         "n_tags": [Interval(Integral, 2, len(_TOPICS), closed="both")],
         "noise_rate": [Interval(Real, 0, 1, closed="both")],
+        "topic_share": [Interval(Real, 0, 0.97, closed="right")],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
 )
 def make_tagged_documents(
-    n_samples=900, *, n_tags=6, noise_rate=0.12, random_state=None
+    n_samples=900, *, n_tags=6, noise_rate=0.12, topic_share=0.3, random_state=None
 ):
     """Generate tagged text documents, a fraction of them with wrong tags.
 
     Every document has one to three true tags (topics) and 20 to 90 words in
-    sentences: mostly common words, about 30% drawn from its topics'
-    vocabularies (which share some words) and 3% from another topic.
+    sentences: mostly common words, a share `topic_share` drawn from its
+    topics' vocabularies (which share some words) and 3% from another topic.
     Then ``round(noise_rate * n_samples)`` documents get a tag error, in
     equal parts: a forgotten tag (one true tag dropped, in documents with
     several), a wrong tag added, and a tag replaced by a wrong one.
@@ -90,6 +90,10 @@ def make_tagged_documents(
 
     noise_rate : float, default=0.12
         Fraction of the documents, in [0, 1], whose given tags are wrong.
+
+    topic_share : float, default=0.3
+        Fraction of a document's words, in (0, 0.97], drawn from its topics'
+        vocabularies; lower makes the tags harder to tell from the text.
 
     random_state : int, RandomState instance or None, default=None
         Seed of the documents, tags and errors.
@@ -121,7 +125,7 @@ def make_tagged_documents(
     names = [name for name, _ in _TOPICS[:n_tags]]
     vocabulary = [words.split() for _, words in _TOPICS[:n_tags]]
     true = _draw_tags(n_samples, n_tags, rng)
-    text = [_write_document(row, vocabulary, rng) for row in true]
+    text = [_write_document(row, vocabulary, topic_share, rng) for row in true]
     given, is_error = _plant_errors(true, noise_rate, rng)
 
     def tag_lists(Y):
@@ -157,15 +161,15 @@ def _draw_tags(n_samples, n_tags, rng):
     return Y
 
 
-def _write_document(tags, vocabulary, rng):
+def _write_document(tags, vocabulary, topic_share, rng):
     topics = np.flatnonzero(tags)
     others = np.flatnonzero(~tags)
     words = []
     for _ in range(int(rng.randint(20, 91))):
         u = rng.random()
-        if u < _TOPIC_SHARE:
+        if u < topic_share:
             pool = vocabulary[rng.choice(topics)]
-        elif u < _TOPIC_SHARE + _OFF_TOPIC_SHARE and others.size:
+        elif u < topic_share + _OFF_TOPIC_SHARE and others.size:
             pool = vocabulary[rng.choice(others)]
         else:
             pool = _COMMON

@@ -43,7 +43,11 @@ def test_make_tagged_documents_no_noise():
 
 @pytest.mark.parametrize(
     "params, match",
-    [({"n_tags": 7}, "n_tags"), ({"noise_rate": 1.5}, "noise_rate")],
+    [
+        ({"n_tags": 7}, "n_tags"),
+        ({"noise_rate": 1.5}, "noise_rate"),
+        ({"topic_share": 0}, "topic_share"),
+    ],
 )
 def test_make_tagged_documents_bad_parameters(params, match):
     """Check that out-of-range parameters raise a ValueError naming them."""
