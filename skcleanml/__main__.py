@@ -34,7 +34,8 @@ other column is read as one of:
                a feature (--id forces it)
   text         free text, mostly distinct with several words: TF-IDF features
                (--text forces it)
-  numeric      numbers (blank or NA cells are missing values)
+  numeric      numbers (blank or NA cells are missing values); --numeric
+               forces it, for instance for distinct integers
   categorical  other strings, one-hot encoded (--categorical forces it)
 With a text column the model is a logistic regression on TF-IDF features,
 else a random forest (--estimator changes it); the choice is printed.
@@ -135,6 +136,7 @@ def _add_find_issues(commands):
         ("text", "free text, TF-IDF features"),
         ("categorical", "categories, one-hot encoded even if they hold numbers"),
         ("id", "row ids, copied to the output and never features"),
+        ("numeric", "numbers, even if distinct integers (read as ids)"),
     ):
         find.add_argument(
             f"--{role}",

@@ -205,7 +205,12 @@ def read_input(args):
         Y, names = label_matrix(table, args.labels), list(args.labels)
         label_columns = names
     columns = feature_columns(
-        table, label_columns, text=args.text, categorical=args.categorical, ids=args.id
+        table,
+        label_columns,
+        text=args.text,
+        categorical=args.categorical,
+        ids=args.id,
+        numeric=args.numeric,
     )
     if len(table.rows) < args.cv:
         raise InputError(
@@ -272,7 +277,8 @@ def _describe(args, table, columns, names, given):
         f"Read {args.data}: {len(table.rows)} rows, {len(names)} labels "
         f"{names}; columns: {'; '.join(parts)}.\n"
         f"Model: {'TF-IDF + ' if by_role['text'] else ''}{args.estimator} "
-        f"({origin}; --text, --categorical, --id and --estimator change it)."
+        f"({origin}; --text, --categorical, --numeric, --id and --estimator "
+        "change it)."
     )
 
 

@@ -6,7 +6,8 @@ name ends in ``.gz``. The labels are 0/1 columns (``--labels``) or one column
 of separated tag names (``--tags``). Every other column gets a role:
 
 - ``"id"``: distinct in every row and without spaces (text, or integers):
-  carried to the output to map the rows back, never a feature;
+  carried to the output to map the rows back, never a feature (``--numeric``
+  makes distinct integers a feature);
 - ``"text"``: free text, strings that are mostly distinct and hold several
   words: TF-IDF features;
 - ``"numeric"``: numbers (blank or ``NA`` cells are missing values);
@@ -303,7 +304,9 @@ class Column(NamedTuple):
     values: object  # list of str (id, text, categorical) or float ndarray
 
 
-def feature_columns(table, label_columns, *, text=(), categorical=(), ids=()):
+def feature_columns(
+    table, label_columns, *, text=(), categorical=(), ids=(), numeric=()
+):
     """The role and values of every column that is not a label column.
 
     Parameters
@@ -311,9 +314,10 @@ def feature_columns(table, label_columns, *, text=(), categorical=(), ids=()):
     table : Table
     label_columns : list of str
         Columns holding the labels, skipped.
-    text, categorical, ids : list of str, default=()
-        Columns forced to the ``"text"``, ``"categorical"`` or ``"id"`` role;
-        the others are detected (see the module docstring).
+    text, categorical, ids, numeric : list of str, default=()
+        Columns forced to the ``"text"``, ``"categorical"``, ``"id"`` or
+        ``"numeric"`` role; the others are detected (see the module
+        docstring).
 
     Returns
     -------
@@ -329,7 +333,13 @@ def feature_columns(table, label_columns, *, text=(), categorical=(), ids=()):
     [('id', 'id'), ('text', 'text'), ('n', 'numeric'), ('kind', 'categorical')]
     """
     forced = {}
-    for role, names in (("text", text), ("categorical", categorical), ("id", ids)):
+    roles = (
+        ("text", text),
+        ("categorical", categorical),
+        ("id", ids),
+        ("numeric", numeric),
+    )
+    for role, names in roles:
         for j in column_index(table, names, f"--{role}"):
             if j in forced:
                 raise InputError(
@@ -358,10 +368,11 @@ def _column(table, j, role):
     values = [row[j] for row in table.rows]
     if role in ("id", "text", "categorical"):
         return Column(name, role, values)
-    numbers = _numeric(values, name, table)
+    numbers = _numeric(values, name, table, forced=role == "numeric")
     if numbers is not None:
         integers = np.all(numbers == np.round(numbers))  # NaN: False
-        if integers and np.unique(numbers).size == numbers.size > 1:
+        distinct = np.unique(numbers).size == numbers.size > 1
+        if integers and distinct and role is None:
             return Column(name, "id", values)
         return Column(name, "numeric", numbers)
     return Column(name, _string_role(values), values)
@@ -377,16 +388,16 @@ def _string_role(values):
     return "categorical"
 
 
-def _numeric(values, name, table):
+def _numeric(values, name, table, forced=False):
     """A float array if the present cells are numbers; None if none is."""
     numbers = [_as_number(value) for value in values]
     present = [i for i, value in enumerate(values) if value.lower() not in _MISSING]
     words = [i for i in present if numbers[i] is None]
-    if words and len(words) == len(present):
+    if words and len(words) == len(present) and not forced:
         return None
     if words:
         first = words[0]
-        if len(words) * 2 > len(present):
+        if len(words) * 2 > len(present) and not forced:
             return None  # mostly text with a few numbers: categories
         raise InputError(
             f"column {name!r} mixes numbers and text: line {table.lines[first]} "

@@ -430,6 +430,8 @@ def test_find_issues_id_option_and_integer_ids(tmp_path, capsys):
     rows = _read_output(tmp_path / "a.csv")
     assert [int(row["number"]) for row in rows] == table["number"]
     assert [int(row["year"]) for row in rows] == table["year"]
+    assert _find_tags(path, tmp_path / "b.csv", "--numeric", "number") == 0
+    assert "numeric ['number', 'year']" in capsys.readouterr().err
 
 
 def test_find_issues_label_studio_format(tmp_path, capsys):

@@ -67,6 +67,16 @@ def test_feature_columns_roles():
     }
     X, feature_roles = feature_matrix(forced)
     assert X.shape == (10, 3) and feature_roles == ["text", "text", "categorical"]
+    (number,) = feature_columns(table, ["key", "body", "n", "kind"], numeric=["number"])
+    assert number.role == "numeric"
+    np.testing.assert_array_equal(number.values, np.arange(10.0))
+
+
+def test_feature_columns_forced_numeric_must_hold_numbers():
+    """Check that --numeric on a text column is a clear error."""
+    table = _table(["a", "b"], [["x", "1"], ["y", "2"], ["1", "3"]])
+    with pytest.raises(InputError, match="column 'a' mixes numbers and text"):
+        feature_columns(table, [], numeric=["a"])
 
 
 def test_feature_columns_repeated_short_strings_are_categories():
