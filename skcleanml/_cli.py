@@ -327,6 +327,9 @@ def _write_label_studio(args, table, columns, issues, names):
     records = [dict(zip(table.columns, row)) for row in table.rows]
     text = [c.name for c in columns if c.role == "text"]
     id_names = [c.name for c in columns if c.role == "id"]
+    # Prefer a column called "id" to, say, a saved pandas index before it.
+    id_names.sort(key=lambda name: name.lower() != "id")
+    id_name = id_names[0] if id_names else "row"
     tasks = to_label_studio(
         issues, records, text=text, id=id_names[0] if id_names else None
     )
@@ -336,7 +339,9 @@ def _write_label_studio(args, table, columns, issues, names):
     _write_atomically(config_path, lambda handle: handle.write(config))
     print(
         f"Wrote {len(tasks)} Label Studio tasks to {args.output} and the "
-        f"labeling config to {config_path}:\n{config}"
+        f"labeling config to {config_path}:\n{config}\nAfter the review, "
+        "skcleanml.from_label_studio(EXPORT.json, "
+        f"id={id_name!r}) gives the reviewed tags per {id_name}."
     )
 
 

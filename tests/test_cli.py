@@ -455,6 +455,20 @@ def test_find_issues_label_studio_format(tmp_path, capsys):
     config = (tmp_path / "review.xml").read_text()
     assert '<Choices name="tags" toName="text" choice="multiple"' in config
     assert config in out
+    assert "from_label_studio(EXPORT.json, id='id')" in out
+
+
+def test_find_issues_label_studio_without_ids_or_text(tmp_path, capsys):
+    """Check --format label-studio on numeric data: row numbers and fields."""
+    import json
+
+    data = _numeric_csv(tmp_path / "data.csv")
+    output = tmp_path / "review.json"
+    assert _find(data, output, "--format", "label-studio") == 0
+    assert "id='row'" in capsys.readouterr().out
+    tasks = json.loads(output.read_text())
+    assert tasks and all(task["data"]["fields"].startswith("x0: ") for task in tasks)
+    assert 'toName="fields"' in (tmp_path / "review.xml").read_text()
 
 
 _GOOD_HEADER = "x0,x1,tagA,tagB\n"
