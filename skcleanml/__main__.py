@@ -117,6 +117,35 @@ def _add_find_issues(commands):
     find.add_argument(
         "data", metavar="DATA.csv", help="delimited text file with a header row"
     )
+    _add_input_options(find)
+    find.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="ISSUES.csv",
+        help="where to write the per-row results",
+    )
+    find.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv: one row per input row; label-studio: Label Studio tasks "
+        "of the flagged rows (JSON) and ISSUES.xml, the labeling config; "
+        "default: csv",
+    )
+    find.add_argument(
+        "--top",
+        type=_int_at_least(0),
+        default=10,
+        metavar="N",
+        help="how many of the worst issues to print; default: 10",
+    )
+    _add_model_options(find)
+    find.set_defaults(handler=find_issues_command)
+
+
+def _add_input_options(find):
+    """How the file is read: labels, column roles, delimiter and encoding."""
     labels = find.add_mutually_exclusive_group(required=True)
     labels.add_argument(
         "--tags",
@@ -157,30 +186,6 @@ def _add_find_issues(commands):
         help="text encoding, such as latin-1 or utf-16; default: UTF-8 (or "
         "UTF-16 if the file starts with its byte-order mark)",
     )
-    find.add_argument(
-        "--output",
-        "-o",
-        required=True,
-        metavar="ISSUES.csv",
-        help="where to write the per-row results",
-    )
-    find.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="csv",
-        help="csv: one row per input row; label-studio: Label Studio tasks "
-        "of the flagged rows (JSON) and ISSUES.xml, the labeling config; "
-        "default: csv",
-    )
-    find.add_argument(
-        "--top",
-        type=_int_at_least(0),
-        default=10,
-        metavar="N",
-        help="how many of the worst issues to print; default: 10",
-    )
-    _add_model_options(find)
-    find.set_defaults(handler=find_issues_command)
 
 
 def _add_model_options(find):
