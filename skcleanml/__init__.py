@@ -5,6 +5,11 @@ from skcleanml._error_probability import (
     get_label_error_probabilities_per_class,
 )
 from skcleanml._estimator import CleanMultiLabel
+from skcleanml._export import (
+    from_label_studio,
+    label_studio_config,
+    to_label_studio,
+)
 from skcleanml._filter import (
     compute_confident_joint,
     find_label_issues,
@@ -43,14 +48,17 @@ __all__ = [
     "cross_val_pred_probs",
     "find_label_issues",
     "find_label_issues_per_class",
+    "from_label_studio",
     "get_label_error_probabilities",
     "get_label_error_probabilities_per_class",
     "get_label_quality_scores",
     "get_label_quality_scores_per_class",
     "health_summary",
     "int2onehot",
+    "label_studio_config",
     "onehot2int",
     "overall_label_health_score",
     "rank_classes_by_label_quality",
     "show_versions",
+    "to_label_studio",
 ]

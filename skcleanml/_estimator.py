@@ -758,6 +758,92 @@ n_classes) or (n_samples,)
             health, class_names=names, verbose=verbose, as_frame=as_frame
         )
 
+    def get_label_issues(self, *, as_frame=True):
+        """One row per training example: its issue, given and suggested labels.
+
+        The review table of the fit, as cleanlab's
+        ``CleanLearning.get_label_issues()`` gives it for single-label data,
+        computed from the fitted attributes.
+
+        Parameters
+        ----------
+        as_frame : bool, default=True
+            Return a pandas DataFrame (needs pandas); False gives a dict of
+            arrays with the same keys.
+
+        Returns
+        -------
+        issues : pandas.DataFrame or dict of ndarray
+            Rows in the order of the training examples, columns:
+
+            - ``is_label_issue``: bool, `label_issues_mask_`;
+            - ``label_quality``: `label_quality_scores_`, in [0, 1]; lower
+              means the given labels are more likely wrong;
+            - ``given_label``: list of the class names given (from
+              `classes_`);
+            - ``predicted_label``: classes with ``pred_probs_ > 0.5``;
+            - ``suggested_label``: the labels after the fix, the flagged
+              class annotations (`per_class_label_issues_` of the flagged
+              examples) set to the model's view (``pred_probs_ > 0.5``), as
+              ``refit="relabel"`` trains on (it fixes at most
+              `max_removal_fraction` of the examples and keeps every class
+              with positive and negative examples);
+            - ``issue_rank``: int, 1 for the worst issue (``label_issues_[0]``),
+              0 if not flagged;
+            - ``labels_to_add``, ``labels_to_remove``: lists of class names,
+              ``suggested_label`` minus ``given_label`` and the reverse.
+
+        Examples
+        --------
+        >>> from skcleanml import CleanMultiLabel
+        >>> from skcleanml.datasets import make_multilabel_data
+        >>> data = make_multilabel_data(random_state=0, return_indicator=True)
+        >>> clf = CleanMultiLabel(cv=3, random_state=0, refit=False)
+        >>> issues = clf.fit(data.X_train, data.labels).get_label_issues(
+        ...     as_frame=False)
+        >>> sorted(issues)  # doctest: +NORMALIZE_WHITESPACE
+        ['given_label', 'is_label_issue', 'issue_rank', 'label_quality',
+         'labels_to_add', 'labels_to_remove', 'predicted_label',
+         'suggested_label']
+        >>> worst = clf.label_issues_[0]
+        >>> issues["issue_rank"][worst], issues["given_label"][worst]
+        (np.int64(1), [1])
+        >>> issues["suggested_label"][worst], issues["labels_to_add"][worst]
+        ([0], [0])
+        """
+        check_is_fitted(self)
+        if as_frame:
+            try:
+                import pandas as pd
+            except ImportError:
+                raise ImportError(
+                    "get_label_issues(as_frame=True) needs pandas; install it "
+                    "(pip install pandas) or pass as_frame=False for a dict of "
+                    "arrays."
+                ) from None
+        Y, P, names = self._labels, self.pred_probs_, self._label_names()
+        flags = self.per_class_label_issues_ & self.label_issues_mask_[:, None]
+        suggested = np.where(flags, P > 0.5, Y)
+        rank = np.zeros(Y.shape[0], dtype=np.int64)
+        rank[self.label_issues_] = np.arange(1, self.label_issues_.size + 1)
+
+        def names_of(mask):
+            column = np.empty(mask.shape[0], dtype=object)
+            column[:] = [names[np.flatnonzero(row)].tolist() for row in mask]
+            return column
+
+        issues = {
+            "is_label_issue": self.label_issues_mask_.copy(),
+            "label_quality": self.label_quality_scores_.copy(),
+            "given_label": names_of(Y),
+            "predicted_label": names_of(P > 0.5),
+            "suggested_label": names_of(suggested),
+            "issue_rank": rank,
+            "labels_to_add": names_of(suggested & ~Y),
+            "labels_to_remove": names_of(Y & ~suggested),
+        }
+        return pd.DataFrame(issues) if as_frame else issues
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True

@@ -1,6 +1,6 @@
 """Demo and benchmark data for multi-label label-error detection.
 
-Two generators, both returning a :class:`~sklearn.utils.Bunch` with clean test
+Three generators, each returning a :class:`~sklearn.utils.Bunch` with clean test
 labels and noisy training labels whose true values are known:
 
 - :func:`make_multilabel_data`: the small 2-D toy data of cleanlab's multi-label
@@ -9,6 +9,8 @@ labels and noisy training labels whose true values are known:
 - :func:`make_noisy_multilabel_classification`: the synthetic benchmark data of
   Thyagarajan et al. (2023), built on
   :func:`sklearn.datasets.make_multilabel_classification` with per-class noise.
+- :func:`make_tagged_documents`: a table of text documents with an id and a
+  tags column, some tags forgotten or wrong.
 
 Both take a ``random_state`` and never touch NumPy's global random state.
 """
@@ -20,6 +22,7 @@ from sklearn.datasets import make_multilabel_classification
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skcleanml._documents import make_tagged_documents
 from skcleanml._labels import int2onehot, onehot2int
 from skcleanml.noise import (
     flip_multilabel,
@@ -27,7 +30,11 @@ from skcleanml.noise import (
     generate_noisy_labels,
 )
 
-__all__ = ["make_multilabel_data", "make_noisy_multilabel_classification"]
+__all__ = [
+    "make_multilabel_data",
+    "make_noisy_multilabel_classification",
+    "make_tagged_documents",
+]
 
 # The tutorial's data, as immutable tuples.
 _TUTORIAL_MEANS = ((-5, 3.5), (0, 2), (-3, 6))
