@@ -60,6 +60,7 @@ MAX_RATE = 0.45  # rho0 + rho1 < 1 keeps the noise invertible
 _CLIP = 1e-3  # forest probabilities are exactly 0 or 1: keep logits finite
 SHARPNESS = 1.5
 MIN_RATE = 1e-4  # a rate of 0 would make an annotation certainly right
+MAX_PLATT_ROWS = 20_000
 
 
 def anchor_noise_rates(Y, P):
@@ -102,9 +103,10 @@ def _anchor_rates(y, p, n_present):
     n_samples = y.size
     low = _n_anchors(n_samples - n_present)
     high = _n_anchors(n_present)
-    ordered = np.sort(p)
-    low_rows = p <= ordered[min(low, n_samples) - 1]
-    high_rows = p >= ordered[max(n_samples - high, 0)]
+    low_at, high_at = min(low, n_samples) - 1, max(n_samples - high, 0)
+    cut = np.partition(p, [low_at, high_at])  # linear time, unlike a sort
+    low_rows = p <= cut[low_at]
+    high_rows = p >= cut[high_at]
     return y[low_rows].mean(), 1.0 - y[high_rows].mean()
 
 
@@ -112,26 +114,38 @@ def _n_anchors(n_given):
     return max(MIN_ANCHORS, int(np.ceil(ANCHOR_FRACTION * n_given)))
 
 
-def platt_calibrate(Y, P, *, n_iter=30, ridge=1e-2):
+def platt_calibrate(Y, P, *, n_iter=30, ridge=1e-2, max_rows=MAX_PLATT_ROWS):
     """Per-class Platt scaling of `P` against `Y`, all classes at once.
 
     Fits ``sigmoid(a * logit(p) + b)`` to each column by Newton's method
-    (a small ridge keeps separable columns finite). Columns constant in `Y`
-    are returned unchanged.
+    (a small ridge keeps separable columns finite), on at most `max_rows`
+    rows drawn with a fixed seed: two parameters per class need no more,
+    and large data then costs one pass. Columns constant in `Y` are returned
+    unchanged.
 
     Parameters
     ----------
     Y : ndarray of shape (n_samples, n_classes), dtype=bool
+        Given labels.
     P : ndarray of shape (n_samples, n_classes)
+        Probabilities to calibrate.
     n_iter : int, default=30
+        Most Newton steps.
     ridge : float, default=1e-2
+        Penalty on ``a - 1`` and ``b``.
+    max_rows : int, default=MAX_PLATT_ROWS
+        Most rows the fit looks at.
 
     Returns
     -------
     calibrated : ndarray of shape (n_samples, n_classes), float64
     """
-    z = _logit(P)
-    y = Y.astype(np.float64)
+    z_all = _logit(P)
+    rows = slice(None)
+    if Y.shape[0] > max_rows:
+        rng = np.random.default_rng(0)  # deterministic, never the global RNG
+        rows = np.sort(rng.choice(Y.shape[0], max_rows, replace=False))
+    z, y = z_all[rows], Y[rows].astype(np.float64)
     a, b = np.ones(Y.shape[1]), np.zeros(Y.shape[1])
     for _ in range(n_iter):
         c = expit(z * a + b)
@@ -142,10 +156,13 @@ def platt_calibrate(Y, P, *, n_iter=30, ridge=1e-2):
         h_ab = (weight * z).sum(axis=0)
         h_bb = weight.sum(axis=0) + ridge
         det = h_aa * h_bb - h_ab**2
-        a -= (h_bb * grad_a - h_ab * grad_b) / det
-        b -= (h_aa * grad_b - h_ab * grad_a) / det
+        step_a = (h_bb * grad_a - h_ab * grad_b) / det
+        step_b = (h_aa * grad_b - h_ab * grad_a) / det
+        a, b = a - step_a, b - step_b
+        if max(np.abs(step_a).max(), np.abs(step_b).max()) < 1e-10:
+            break  # Newton's method has converged (usually in under 10 steps)
     constant = Y.all(axis=0) | ~Y.any(axis=0)
-    return np.where(constant, P, expit(z * a + b))
+    return np.where(constant, P, expit(z_all * a + b))
 
 
 def _logit(P):

@@ -10,12 +10,18 @@ crashes on a multi-label target with a constant column.
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.ensemble import BaggingClassifier
-from sklearn.ensemble._forest import BaseForest
+from sklearn.ensemble import (
+    BaggingClassifier,
+    ExtraTreesClassifier,
+    RandomForestClassifier,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_array
 
 from skcleanml._oof import fit_multilabel
+
+# Natively multi-label bagging ensembles: one fit for all classes.
+_FORESTS = (RandomForestClassifier, ExtraTreesClassifier)
 
 
 def bagging_step(estimator):
@@ -42,7 +48,7 @@ def bagging_step(estimator):
     True
     """
     step = estimator[-1] if isinstance(estimator, Pipeline) else estimator
-    if isinstance(step, BaseForest) and step.bootstrap:
+    if isinstance(step, _FORESTS) and step.bootstrap:
         return step
     if isinstance(step, BaggingClassifier) and (
         step.bootstrap or _fraction(step.max_samples) < 1
@@ -109,7 +115,7 @@ def oob_pred_probs(estimator, X, Y, fit_params):
     >>> P.shape, bool(((P > 0.5) == Y).mean() > 0.8)
     ((60, 2), True)
     """
-    if isinstance(bagging_step(estimator), BaseForest):
+    if isinstance(bagging_step(estimator), _FORESTS):
         model = fit_multilabel(estimator, X, Y, **fit_params)
         return _ensemble_oob(model, X, Y.shape[1]), model
     P = Y.astype(np.float64)  # constant columns keep their value

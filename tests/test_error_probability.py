@@ -152,3 +152,13 @@ def test_bad_input_names_the_argument(labels, pred_probs, match):
     """Check that bad input raises a clear ValueError naming the argument."""
     with pytest.raises(ValueError, match=match):
         get_label_error_probabilities(labels, pred_probs)
+
+
+def test_platt_on_a_subsample_is_deterministic_and_close():
+    """Check that large data fit on a seeded subsample give nearly the same map."""
+    rng = np.random.default_rng(7)
+    P = rng.random((5000, 2))
+    Y = rng.random(P.shape) < P
+    sub = platt_calibrate(Y, P, max_rows=1000)
+    np.testing.assert_array_equal(sub, platt_calibrate(Y, P, max_rows=1000))
+    np.testing.assert_allclose(sub, platt_calibrate(Y, P), atol=0.05)
