@@ -806,8 +806,8 @@ n_classes) or (n_samples,)
          'labels_to_add', 'labels_to_remove', 'predicted_label',
          'suggested_label']
         >>> worst = clf.label_issues_[0]
-        >>> issues["issue_rank"][worst], issues["given_label"][worst]
-        (np.int64(1), [1])
+        >>> int(issues["issue_rank"][worst]), issues["given_label"][worst]
+        (1, [1])
         >>> issues["suggested_label"][worst], issues["labels_to_add"][worst]
         ([0], [0])
         """
