@@ -105,8 +105,8 @@ def settings(config):
     ]
 
 
-def make_data(n_samples, n_features, n_classes):
-    """Training features and noisy 0/1 labels, the same in every run."""
+def make_data(n_samples, n_features, n_classes, *, true_labels=False):
+    """Training features and noisy (or true) 0/1 labels, the same in every run."""
     data = make_noisy_multilabel_classification(
         n_samples + 1,
         n_test=1,
@@ -115,7 +115,8 @@ def make_data(n_samples, n_features, n_classes):
         n_labels=3,
         random_state=SEED,
     )
-    return data.X_train, np.asarray(data.y_train, dtype=np.int64)
+    Y = data.y_train_true if true_labels else data.y_train
+    return data.X_train, np.asarray(Y, dtype=np.int64)
 
 
 def reference_fit(model, X, Y, cv):
@@ -229,20 +230,10 @@ def default_cost(config):
 
 
 def _synthetic(shape):
-    n_samples, n_features, n_classes = shape
-    data = make_noisy_multilabel_classification(
-        n_samples + 1,
-        n_test=1,
-        n_features=n_features,
-        n_classes=n_classes,
-        n_labels=3,
-        random_state=SEED,
-    )
-    return (
-        data.X_train,
-        np.asarray(data.y_train, dtype=np.int64),
-        np.asarray(data.y_train_true, dtype=np.int64),
-    )
+    """Training features, noisy and true 0/1 labels, the same in every run."""
+    X, Y = make_data(*shape)
+    _, Y_true = make_data(*shape, true_labels=True)
+    return X, Y, Y_true
 
 
 def _real_auprc(v01):
