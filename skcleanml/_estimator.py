@@ -784,8 +784,8 @@ n_classes) or (n_samples,)
             - ``predicted_label``: classes with ``pred_probs_ > 0.5``;
             - ``suggested_label``: the labels after the fix, the flagged
               class annotations (`per_class_label_issues_` of the flagged
-              examples) set to the model's view (``pred_probs_ > 0.5``), as
-              ``refit="relabel"`` trains on (it fixes at most
+              examples) flipped (a tag that looks forgotten added, one that
+              looks wrong removed), as ``refit="relabel"`` trains on (it fixes at most
               `max_removal_fraction` of the examples and keeps every class
               with positive and negative examples);
             - ``issue_rank``: int, 1 for the worst issue (``label_issues_[0]``),
@@ -823,7 +823,7 @@ n_classes) or (n_samples,)
                 ) from None
         Y, P, names = self._labels, self.pred_probs_, self._label_names()
         flags = self.per_class_label_issues_ & self.label_issues_mask_[:, None]
-        suggested = np.where(flags, P > 0.5, Y)
+        suggested = Y ^ flags
         rank = np.zeros(Y.shape[0], dtype=np.int64)
         rank[self.label_issues_] = np.arange(1, self.label_issues_.size + 1)
 
