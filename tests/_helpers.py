@@ -51,3 +51,16 @@ def assert_same_selection(ours, theirs, Y, P, *, by_class=False):
             ours_k = np.sort(confidence[group & ours[:, k], k])
             theirs_k = np.sort(confidence[group & theirs[:, k], k])
             np.testing.assert_array_equal(ours_k, theirs_k, err_msg=f"{k=} {given=}")
+
+
+# The columns of CleanMultiLabel.get_label_issues(), in order.
+LABEL_ISSUE_COLUMNS = [
+    "is_label_issue",
+    "label_quality",
+    "given_label",
+    "predicted_label",
+    "suggested_label",
+    "issue_rank",
+    "labels_to_add",
+    "labels_to_remove",
+]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _helpers import LABEL_ISSUE_COLUMNS as COLUMNS
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import RandomForestClassifier
 
@@ -29,17 +30,6 @@ from skcleanml.datasets import make_tagged_documents
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LABELS = ["tagA", "tagB", "tagC"]
 FAST = ["--cv", "3", "--n-estimators", "10", "--random-state", "0"]
-# CleanMultiLabel's default aggregator, checked against the functional API.
-COLUMNS = [
-    "is_label_issue",
-    "label_quality",
-    "given_label",
-    "predicted_label",
-    "suggested_label",
-    "issue_rank",
-    "labels_to_add",
-    "labels_to_remove",
-]
 
 
 def _dataset(n=60, seed=0):

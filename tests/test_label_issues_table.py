@@ -4,23 +4,13 @@ import sys
 
 import numpy as np
 import pytest
+from _helpers import LABEL_ISSUE_COLUMNS as COLUMNS
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import NotFittedError
 
 from skcleanml import CleanMultiLabel
 from skcleanml.datasets import make_multilabel_data
-
-COLUMNS = [
-    "is_label_issue",
-    "label_quality",
-    "given_label",
-    "predicted_label",
-    "suggested_label",
-    "issue_rank",
-    "labels_to_add",
-    "labels_to_remove",
-]
 
 
 @pytest.fixture(scope="module")
