@@ -299,7 +299,7 @@ def report(rows, default_rows, config, quick):
             "classes; one BLAS thread, CPU time, best of "
             f"{config['default']['repeat']} runs taken in turns. "
             "`CleanMultiLabel()` fits its 300-tree forest once (out-of-bag "
-            "pred_probs) and refits it on the relabeled data (2 fits); v0.1's "
+            "pred_probs) and refits it without the flagged examples (2 fits); v0.1's "
             "default fitted 3 x 5 folds of a 100-tree forest and a refit. "
             "AUPRC: ranking the examples that have a wrong label by "
             "`label_quality_scores_`; the scene column plants "

@@ -240,7 +240,7 @@ DOWNSTREAM = [
     ),
     ("relabel flagged annotations: default", ("downstream", "default/relabel")),
     (
-        "CleanMultiLabel refit='relabel' (default; at most 50% of rows changed)",
+        "CleanMultiLabel refit='relabel' (v0.1's default; at most 50% of rows changed)",
         ("downstream", "estimator/relabel"),
     ),
     (

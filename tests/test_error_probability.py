@@ -14,8 +14,8 @@ from skcleanml import (
 )
 from skcleanml._error_probability import (
     anchor_noise_rates,
+    co_label_calibrate,
     example_error_probability,
-    platt_calibrate,
 )
 from skcleanml.noise import annotator_noise
 
@@ -73,13 +73,17 @@ def test_error_probability_monotone_in_pred_probs():
     """Check that a given tag is more likely wrong the less the model believes it."""
     Y, P = _random_case(1)
     W = get_label_error_probabilities_per_class(Y, P)
+    # Among examples with the same given tags (the co-label evidence is then
+    # equal), only the model's probability of the class moves W.
+    _, pattern = np.unique(Y, axis=0, return_inverse=True)
     for k in range(Y.shape[1]):
-        for value in (True, False):
-            rows = Y[:, k] == value
+        for group in np.unique(pattern):
+            rows = pattern.ravel() == group
             order = np.argsort(P[rows, k], kind="stable")
             steps = np.diff(W[rows, k][order])
             # Given tags: W falls as p rises; absent tags: W rises with p.
-            assert np.all(steps <= 1e-12) if value else np.all(steps >= -1e-12)
+            given = Y[rows, k][0]
+            assert np.all(steps <= 1e-12) if given else np.all(steps >= -1e-12)
 
 
 def test_class_index_lists_equal_indicator():
@@ -122,16 +126,64 @@ def test_anchor_rates_recover_planted_forget_rate():
     np.testing.assert_allclose(rates[:, 0], 0.0, atol=0.01)
 
 
-def test_platt_calibration_keeps_order_and_fits_frequency():
-    """Check that calibration is monotone per class and matches frequencies."""
+def test_calibration_of_one_class_is_monotone_and_fits_frequency():
+    """Check that, with no other tags to learn from, calibration is Platt's."""
     rng = np.random.default_rng(6)
-    P = rng.random((5000, 2))
+    P = rng.random((5000, 1))
     Y = rng.random(P.shape) < 0.5 * P  # the model is twice too confident
-    C = platt_calibrate(Y, P)
-    for k in range(2):
-        order = np.argsort(P[:, k])
-        assert np.all(np.diff(C[order, k]) >= -1e-12)
-    assert abs(C.mean() - Y.mean()) < 0.01
+    C = co_label_calibrate(Y, P)
+    order = np.argsort(P[:, 0])
+    assert np.all(np.diff(C[order, 0]) >= -1e-12)
+    # The intercept is not penalized: the mean matches the frequency.
+    assert abs(C.mean() - Y.mean()) < 1e-4
+
+
+def test_a_tag_that_goes_with_another_is_evidence_for_it():
+    """Check that a forgotten tag is found through the tag that comes with it.
+
+    Class 1 is given only together with class 0; the model knows nothing of
+    class 0 (constant probability). Examples given class 1 without class 0
+    have likely forgotten class 0.
+    """
+    rng = np.random.default_rng(8)
+    truth = np.zeros((2000, 3), dtype=bool)
+    truth[:, 0] = rng.random(2000) < 0.5
+    truth[:, 1] = truth[:, 0] & (rng.random(2000) < 0.6)
+    truth[:, 2] = rng.random(2000) < 0.3
+    Y = truth.copy()
+    forgotten = truth[:, 1] & (rng.random(2000) < 0.1)
+    Y[forgotten, 0] = False
+    P = np.column_stack(
+        [np.full(2000, 0.5), np.where(truth[:, 1], 0.8, 0.2), rng.random(2000)]
+    )
+    W = get_label_error_probabilities_per_class(Y, P)
+    others = ~Y[:, 0] & ~forgotten
+    assert W[forgotten, 0].min() > W[others, 0].max()
+
+
+def test_a_tag_that_excludes_another_is_no_evidence_against_it():
+    """Check that a wrong tag does not explain away the true one.
+
+    One tag per example and a model that knows the true tag; confused
+    examples have their tag replaced. Mutually exclusive tags must not lower
+    the probability of the true (missing) tag, so confusions stay found.
+    """
+    rng = np.random.default_rng(9)
+    n = 1500
+    true_class = rng.integers(0, 3, n)
+    truth = np.eye(3, dtype=bool)[true_class]
+    confused = rng.random(n) < 0.1
+    given_class = np.where(confused, (true_class + 1) % 3, true_class)
+    Y = np.eye(3, dtype=bool)[given_class]
+    P = np.clip(np.where(truth, 0.8, 0.1) + rng.normal(0, 0.05, truth.shape), 0, 1)
+    C = co_label_calibrate(Y, P)
+    # The true tag's calibrated probability stays high whether or not another
+    # tag was given instead.
+    true_c = C[np.arange(n), true_class]
+    assert true_c[confused].mean() > 0.6
+    assert abs(true_c[confused].mean() - true_c[~confused].mean()) < 0.15
+    error = get_label_error_probabilities(Y, P)
+    assert roc_auc_score(confused, error) > 0.95
 
 
 def test_example_error_probability_of_certain_error_is_one():
@@ -154,11 +206,11 @@ def test_bad_input_names_the_argument(labels, pred_probs, match):
         get_label_error_probabilities(labels, pred_probs)
 
 
-def test_platt_on_a_subsample_is_deterministic_and_close():
+def test_calibration_on_a_subsample_is_deterministic_and_close():
     """Check that large data fit on a seeded subsample give nearly the same map."""
     rng = np.random.default_rng(7)
     P = rng.random((5000, 2))
     Y = rng.random(P.shape) < P
-    sub = platt_calibrate(Y, P, max_rows=1000)
-    np.testing.assert_array_equal(sub, platt_calibrate(Y, P, max_rows=1000))
-    np.testing.assert_allclose(sub, platt_calibrate(Y, P), atol=0.05)
+    sub = co_label_calibrate(Y, P, max_rows=1000)
+    np.testing.assert_array_equal(sub, co_label_calibrate(Y, P, max_rows=1000))
+    np.testing.assert_allclose(sub, co_label_calibrate(Y, P), atol=0.05)

@@ -380,15 +380,16 @@ def test_list_of_lists_y_warns_naming_int2onehot():
     _assert_fitted_equal(from_lists, dense)
 
 
-def test_default_refit_relabels():
-    """Check that the default refit is "relabel": every row, flagged entries flipped."""
+def test_default_refit_removes():
+    """Check that the default refit is "remove": flagged rows dropped, labels kept."""
     X, Y, P = _crafted()
     with pytest.warns(UserWarning, match="class 1 without positive examples"):
         _, default = _fit_recorded(X, Y, P)
-        _, relabeled = _fit_recorded(X, Y, P, refit="relabel")
-    np.testing.assert_array_equal(default["rows"], relabeled["rows"])
-    np.testing.assert_array_equal(default["y"], relabeled["y"])
-    assert (default["y"] != Y).any()
+        _, removed = _fit_recorded(X, Y, P, refit="remove")
+    np.testing.assert_array_equal(default["rows"], removed["rows"])
+    np.testing.assert_array_equal(default["y"], removed["y"])
+    assert default["rows"].size < Y.shape[0]
+    np.testing.assert_array_equal(default["y"], Y[default["rows"]])
 
 
 def test_refit_false_fits_labels_as_given():
