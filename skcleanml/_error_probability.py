@@ -75,7 +75,7 @@ _CLIP = 1e-3  # forest probabilities are exactly 0 or 1: keep logits finite
 SHARPNESS = 1.5
 MIN_RATE = 1e-4  # a rate of 0 would make an annotation certainly right
 MAX_FIT_ROWS = 10_000
-RIDGE = 1.0  # on the calibration's a - 1 and co-label weights
+RIDGE = 1.0  # pulls the calibration to Platt's identity and no co-labels
 
 
 def anchor_noise_rates(Y, P):
@@ -135,7 +135,8 @@ def co_label_calibrate(Y, P, *, ridge=RIDGE, max_rows=MAX_FIT_ROWS):
     Platt scaling extended by the example's other given tags: for each class
     ``k``, ``sigmoid(a_k * logit(p_k) + sum_j b_jk * y_j + c_k)`` with every
     co-label weight ``b_jk >= 0``, fitted to the given labels by maximum
-    likelihood with a ridge on ``a_k - 1`` and ``b_jk``. All classes form one
+    likelihood with a ridge pulling ``a_k`` to 1 (the identity of logits)
+    and ``b_jk`` to 0; ``c_k`` is free. All classes form one
     bound-constrained problem (L-BFGS-B), on at most `max_rows` rows drawn
     with a fixed seed. Columns constant in `Y` are returned unchanged.
 
@@ -146,7 +147,7 @@ def co_label_calibrate(Y, P, *, ridge=RIDGE, max_rows=MAX_FIT_ROWS):
     P : ndarray of shape (n_samples, n_classes)
         Probabilities to calibrate.
     ridge : float, default=RIDGE
-        Penalty on ``a_k - 1`` and on the co-label weights.
+        Strength of that ridge (on standardized logits).
     max_rows : int, default=MAX_FIT_ROWS
         Most rows the fit looks at.
 

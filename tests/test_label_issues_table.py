@@ -17,7 +17,7 @@ from skcleanml.datasets import make_multilabel_data
 def fitted():
     data = make_multilabel_data(random_state=0, return_indicator=True)
     forest = RandomForestClassifier(n_estimators=30, random_state=0)
-    clean = CleanMultiLabel(forest, cv=3, n_repeats=1, random_state=0)
+    clean = CleanMultiLabel(forest, cv=3, n_repeats=1, random_state=0, refit="relabel")
     return data.X_train, data.labels, clean.fit(data.X_train, data.labels)
 
 
