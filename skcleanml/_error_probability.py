@@ -74,7 +74,7 @@ MAX_RATE = 0.45  # rho0 + rho1 < 1 keeps the noise invertible
 _CLIP = 1e-3  # forest probabilities are exactly 0 or 1: keep logits finite
 SHARPNESS = 1.5
 MIN_RATE = 1e-4  # a rate of 0 would make an annotation certainly right
-MAX_FIT_ROWS = 10_000
+MAX_FIT_ROWS = 5_000
 RIDGE = 1.0  # pulls the calibration to Platt's identity and no co-labels
 
 
@@ -338,7 +338,7 @@ def get_label_error_probabilities_per_class(labels, pred_probs):
     weak, while a wrong tag given instead of the true one cannot explain the
     true one away. The noise rates are upper estimates where the model is
     weak, and so are the probabilities then. Cost: one L-BFGS fit with
-    ``n_classes * (n_classes + 2)`` parameters on at most 10,000 rows. In
+    ``n_classes * (n_classes + 2)`` parameters on at most 5,000 rows. In
     memory only (no ``batch_size``).
 
     References

@@ -337,7 +337,7 @@ default="error_probability"
     confused tags, +0.182 with spurious tags, +0.234 with a mixture; the
     worst case is -0.029. The flagged set is 1.8 times the number of wrong
     examples (the recipe's: 3.0), its F1 +0.0998 over the recipe's. On the
-    synthetic benchmark the AUPRC rises by +0.165 (+0.024 in the worst
+    synthetic benchmark the AUPRC rises by +0.164 (+0.024 in the worst
     setting). Where it is weakest: with about one tag per example (scene)
     the other tags give no evidence; with many classes and a weak model
     (bibtex) the noise rates, and so the error probabilities, are
