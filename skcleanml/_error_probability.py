@@ -76,6 +76,8 @@ SHARPNESS = 1.5
 MIN_RATE = 1e-4  # a rate of 0 would make an annotation certainly right
 MAX_FIT_ROWS = 5_000
 RIDGE = 1.0  # pulls the calibration to Platt's identity and no co-labels
+# Flag an example when its labels are more likely wrong than right.
+ERROR_THRESHOLD = 0.5
 
 
 def anchor_noise_rates(Y, P):
@@ -280,6 +282,19 @@ def example_all_right_probability(W):
 
 def _log_all_right(W):
     return np.log1p(-np.minimum(W, 1 - 1e-15)).sum(axis=1)
+
+
+def flag_likely_errors(error_probabilities, per_class):
+    """Examples, and annotations, more likely wrong than right.
+
+    A flagged example always names its annotation most likely wrong, also
+    when only several doubtful annotations together make it likely wrong.
+    """
+    mask = error_probabilities > ERROR_THRESHOLD
+    flags = per_class > ERROR_THRESHOLD
+    rows = np.flatnonzero(mask)
+    flags[rows, per_class[rows].argmax(axis=1)] = True
+    return mask, flags
 
 
 def _checked(labels, pred_probs):

@@ -1,19 +1,18 @@
 """CleanMultiLabel: a meta-estimator that finds label issues while it fits.
 
-The estimator only orchestrates: splits (``_split``) -> out-of-fold
-probabilities (``_oof``) -> the functional core (``_filter``, ``_scoring``)
--> a refit on cleaned data. Detection calls the same public functions as a
-user of the functional API would, so the two cannot disagree.
+The estimator only orchestrates: its target checked (``_target``) -> splits
+(``_split``) -> out-of-fold probabilities (``_oof``, or out-of-bag, ``_oob``)
+-> the functional API's private cores (``_error_probability``, ``_filter``,
+``_scoring``) -> a refit on cleaned data (``_refit``). Detection calls the
+same cores as the public functions, so the two cannot disagree.
 """
 
 import sys
 import time
-import warnings
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -35,13 +34,10 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_method_params,
     _num_samples,
-    check_array,
     check_is_fitted,
-    column_or_1d,
     validate_data,
 )
 
@@ -50,6 +46,7 @@ from skcleanml._error_probability import (
     error_probability_core,
     example_all_right_probability,
     example_error_probability,
+    flag_likely_errors,
 )
 from skcleanml._filter import (
     FILTERS,
@@ -58,14 +55,10 @@ from skcleanml._filter import (
     joint_of,
     per_class_issues,
 )
-from skcleanml._labels import (
-    check_indicator,
-    check_pred_probs,
-    is_class_index_lists,
-    is_zero_one,
-)
+from skcleanml._labels import check_pred_probs
 from skcleanml._oob import check_oob_estimator, oob_pred_probs
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba
+from skcleanml._refit import cap_issues, kept_rows, relabeled
 from skcleanml._scoring import (
     aggregated,
     class_label_quality_scores,
@@ -73,10 +66,9 @@ from skcleanml._scoring import (
 )
 from skcleanml._split import check_multilabel_cv
 from skcleanml._summary import issue_health, summarize_health
+from skcleanml._target import check_given_pred_probs, check_target
 
 ERROR_PROBABILITY = "error_probability"
-# Flag an example when its labels are more likely wrong than right.
-ERROR_THRESHOLD = 0.5
 
 
 def _estimator_has(attr):
@@ -461,14 +453,14 @@ n_classes) or (n_samples,)
         start = time.perf_counter()
         estimator = self._checked_estimator()
         X = indexable(X)[0]
-        Y, self.classes_, self._y_type = _check_target(y, _num_samples(X))
+        Y, self.classes_, self._y_type = check_target(y, _num_samples(X))
         validate_data(self, X, skip_check_array=True)
         est_params, split_params = self._route_params(fit_params)
         model = None  # the estimator fitted on the labels as given, if any
         if pred_probs is None:
             P, model = self._out_of_fold(estimator, X, Y, est_params, split_params)
         else:
-            P = _check_given_pred_probs(pred_probs, Y, self._y_type)
+            P = check_given_pred_probs(pred_probs, Y, self._y_type)
         self._detect(Y, P)
         self._log(
             f"{self.label_issues_.size} of {Y.shape[0]} examples have label "
@@ -575,7 +567,7 @@ n_classes) or (n_samples,)
         thresholds = confident_thresholds(data)
         self.confident_joint_ = joint_of(data, thresholds)
         if self.filter_by == ERROR_PROBABILITY:
-            mask, per_class = _flag_likely_errors(self.error_probabilities_, W)
+            mask, per_class = flag_likely_errors(self.error_probabilities_, W)
         else:
             mask, per_class = self._confident_learning_flags(data, thresholds)
         self.per_class_label_issues_ = per_class
@@ -613,16 +605,16 @@ n_classes) or (n_samples,)
         names = self._label_names()
         issues = self.label_issues_
         if self.refit == "remove":
-            chosen = _cap_issues(issues, limit, self.max_removal_fraction)
-            keep = _kept_rows(Y, chosen, names)
+            chosen = cap_issues(issues, limit, self.max_removal_fraction)
+            keep = kept_rows(Y, chosen, names)
             return (None, Y) if keep.all() else (np.flatnonzero(keep), Y[keep])
         # Only examples with a flagged annotation get relabeled: the low-score
         # filters also flag examples without one, which must not use the cap.
         issues = issues[self.per_class_label_issues_[issues].any(axis=1)]
-        chosen = _cap_issues(issues, limit, self.max_removal_fraction)
+        chosen = cap_issues(issues, limit, self.max_removal_fraction)
         flips = np.zeros(Y.shape, dtype=bool)
         flips[chosen] = self.per_class_label_issues_[chosen]
-        return None, _relabeled(Y, flips, names)
+        return None, relabeled(Y, flips, names)
 
     def _aggregator(self):
         """`aggregator_kwargs`, or the default chosen on the benchmark."""
@@ -881,173 +873,4 @@ n_classes) or (n_samples,)
                 else check_multilabel_cv(),
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
-        )
-
-
-def _check_target(y, n_samples):
-    """Validate `y`; return (0/1 int64 indicator, classes_, y type).
-
-    The type is "indicator" for a 2-D 0/1 `y`, else "binary" or "multiclass".
-    """
-    if y is None:
-        raise ValueError(
-            "CleanMultiLabel requires y to be passed, but the target y is None."
-        )
-    names = None
-    if hasattr(y, "columns"):  # a DataFrame: its column names name the classes
-        names = np.asarray(y.columns, dtype=object)
-        y = y.to_numpy()
-    y = y.toarray() if sp.issparse(y) else _as_array(y)
-    if y.ndim == 2 and y.shape[1] == 1 and not is_zero_one(y):
-        y, names = column_or_1d(y, warn=True), None  # a column of class labels
-    if y.ndim == 1:
-        Y, classes, y_type = _binarize(y)
-    else:
-        Y, y_type = _check_indicator(y), "indicator"
-        classes = np.arange(Y.shape[1]) if names is None else names
-    if Y.shape[0] != n_samples:
-        raise ValueError(
-            f"X and y must describe the same examples, but X has {n_samples} "
-            f"samples and y has {Y.shape[0]}."
-        )
-    return Y, classes, y_type
-
-
-def _as_array(y):
-    """`y` as an array; a list of lists is read as indicator rows, with a warning.
-
-    scikit-learn reads ``[[0, 1], [1, 0]]`` as the rows of a 0/1 indicator,
-    skcleanml's functional API (and cleanlab) as class-index lists; the
-    estimator follows scikit-learn and says so, naming the conversion.
-    """
-    advice = (
-        "convert class-index lists with skcleanml.int2onehot(y, n_classes), "
-        "or pass np.asarray(y) for indicator rows"
-    )
-    if is_class_index_lists(y) and any(
-        isinstance(row, list | tuple | np.ndarray) for row in y
-    ):
-        try:
-            y = np.asarray(y)
-        except ValueError:  # numpy refuses ragged nested sequences
-            raise ValueError(
-                f"y is a ragged list of lists, not indicator rows: {advice}."
-            ) from None
-        warnings.warn(
-            "y is a list of lists, read as the rows of a 0/1 indicator as "
-            "scikit-learn does, while skcleanml's functional API reads lists "
-            f"of lists as class indices; {advice}.",
-            UserWarning,
-            stacklevel=4,
-        )
-    return np.asarray(y)
-
-
-def _binarize(y):
-    """One-hot encode 1-D labels; binary `y` keeps only the positive column."""
-    y = check_array(y, input_name="y", ensure_2d=False, dtype=None)  # NaN, inf
-    check_classification_targets(y)  # rejects continuous values
-    classes = np.unique(y)
-    if classes.size < 2:
-        raise ValueError(
-            "CleanMultiLabel needs at least two classes in a 1-D y, but y has "
-            f"{'only one class' if classes.size else 'no class'}."
-        )
-    Y = (y[:, None] == classes).astype(np.int64)
-    if classes.size == 2:
-        return Y[:, 1:], classes, "binary"
-    return Y, classes, "multiclass"
-
-
-def _check_indicator(y):
-    try:
-        return check_indicator(
-            y,
-            name="y",
-            dtype=np.int64,
-            alternative="a 1-D array of class labels",
-            ensure_non_empty=True,
-        )
-    except (TypeError, ValueError) as exc:
-        # Equal-length class-index lists look like an indicator to numpy.
-        raise type(exc)(
-            f"{exc} Convert class-index lists with skcleanml.int2onehot(y, "
-            "n_classes), or pass a 1-D y for one class per example."
-        ) from None
-
-
-def _check_given_pred_probs(pred_probs, Y, y_type):
-    # A copy: the fitted state must not change when the caller's array does.
-    P = np.array(check_pred_probs(pred_probs), copy=True)
-    if y_type == "binary" and P.shape == (Y.shape[0], 2):
-        P = P[:, 1:]  # predict_proba of a binary classifier: class 1's column
-    if P.shape != Y.shape:
-        raise ValueError(
-            f"pred_probs must have shape (n_samples, n_labels) = {Y.shape}, one "
-            f"column per label of y, got shape {P.shape}."
-        )
-    return P
-
-
-def _flag_likely_errors(error_probabilities, per_class):
-    """Examples, and annotations, more likely wrong than right.
-
-    A flagged example always names its annotation most likely wrong, also
-    when only several doubtful annotations together make it likely wrong.
-    """
-    mask = error_probabilities > ERROR_THRESHOLD
-    flags = per_class > ERROR_THRESHOLD
-    rows = np.flatnonzero(mask)
-    flags[rows, per_class[rows].argmax(axis=1)] = True
-    return mask, flags
-
-
-def _cap_issues(ranked_issues, limit, fraction):
-    """The `limit` worst issues, warning when more were found."""
-    if ranked_issues.size > limit:
-        warnings.warn(
-            f"{ranked_issues.size} examples have label issues, more than "
-            f"max_removal_fraction={fraction} allows; only the {limit} worst "
-            "are cleaned before the refit.",
-            UserWarning,
-            stacklevel=5,
-        )
-    return ranked_issues[:limit]
-
-
-def _kept_rows(Y, removed, names):
-    """Mask of rows kept for "remove"; emptied classes get their rows back."""
-    keep = np.ones(Y.shape[0], dtype=bool)
-    keep[removed] = False
-    restored = []
-    for value, kind in ((1, "positive"), (0, "negative")):
-        has_value = Y == value
-        for k in np.flatnonzero(has_value.any(axis=0)):
-            if not has_value[keep, k].any():  # rows restored so far may do
-                keep |= has_value[:, k]
-                restored.append(f"class {names[k]} without {kind} examples")
-    _warn_guard(restored, "removing the flagged examples", "are kept")
-    return keep
-
-
-def _relabeled(Y, flips, names):
-    """`Y` with the flagged annotations flipped, per-class guarded."""
-    new = np.where(flips, 1 - Y, Y).astype(Y.dtype)
-    restored = []
-    for value, kind in ((1, "positive"), (0, "negative")):
-        emptied = (Y == value).any(axis=0) & ~(new == value).any(axis=0)
-        for k in np.flatnonzero(emptied):
-            new[:, k] = Y[:, k]
-            restored.append(f"class {names[k]} without {kind} examples")
-    _warn_guard(restored, "relabeling the flagged annotations", "keep their labels")
-    return new
-
-
-def _warn_guard(restored, action, outcome):
-    if restored:
-        warnings.warn(
-            f"{action.capitalize()} would leave {', '.join(restored)}; the "
-            f"examples of those classes {outcome} as given.",
-            UserWarning,
-            stacklevel=6,
         )
