@@ -545,7 +545,7 @@ def estimator_results(data, model, seed):
             refit: clone(fitted)
             .set_params(refit=refit)
             .fit(data.X, data.Y, pred_probs=fitted.pred_probs_)
-            for refit in ("remove", "relabel")
+            for refit in ("weighted", "remove", "relabel")
             if refit != fitted.refit
         }
     refitted[fitted.refit] = fitted

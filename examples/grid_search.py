@@ -29,7 +29,7 @@ data = make_noisy_multilabel_classification(
 forest = RandomForestClassifier(n_estimators=50, random_state=0)
 search = GridSearchCV(
     CleanMultiLabel(forest, cv=3, random_state=0),
-    param_grid={"estimator__min_samples_leaf": [1, 10], "refit": ["remove", False]},
+    param_grid={"estimator__min_samples_leaf": [1, 10], "refit": ["weighted", False]},
     scoring="f1_samples",
     cv=3,
 )

@@ -15,6 +15,7 @@ from skcleanml import (
 from skcleanml._error_probability import (
     anchor_noise_rates,
     co_label_calibrate,
+    error_probability_core,
     example_error_probability,
 )
 from skcleanml.noise import annotator_noise
@@ -214,3 +215,23 @@ def test_calibration_on_a_subsample_is_deterministic_and_close():
     sub = co_label_calibrate(Y, P, max_rows=1000)
     np.testing.assert_array_equal(sub, co_label_calibrate(Y, P, max_rows=1000))
     np.testing.assert_allclose(sub, co_label_calibrate(Y, P), atol=0.05)
+
+
+def test_noise_rates_use_anchors_purified_by_the_other_tags():
+    """Check that a companion tag makes the anchors of a weakly modelled class purer.
+
+    Class 1 truly comes with class 0 and is forgotten at rate 0.1; the model
+    of class 1 is weak. Anchors by its raw probability mix in examples
+    without it; anchors by the probability calibrated with the other tags
+    do not, so the estimated rates are closer to the truth.
+    """
+    rng = np.random.default_rng(0)
+    n_samples = 2000
+    together = rng.random(n_samples) < 0.4
+    Y = np.column_stack([together, together & (rng.random(n_samples) >= 0.1)])
+    weak = 0.35 + 0.1 * together + rng.normal(0, 0.15, n_samples)
+    P = np.column_stack([np.where(together, 0.9, 0.1), np.clip(weak, 0, 1)])
+    truth = np.array([[0.0, 0.0], [0.0, 0.1]])
+    raw_error = np.abs(anchor_noise_rates(Y, P) - truth).sum()
+    _, rates = error_probability_core(Y, P)
+    assert np.abs(rates - truth).sum() < 0.5 * raw_error

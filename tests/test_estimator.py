@@ -282,14 +282,12 @@ def _crafted(n_samples=40):
     return X, Y, P
 
 
+_FLAGS = {"filter_by": "predicted_neq_given", "rank_by": "self_confidence"}
+
+
 def _fit_recorded(X, Y, P, **params):
     registry = _Registry()
-    params = {
-        "filter_by": "predicted_neq_given",
-        "rank_by": "self_confidence",
-        **params,
-    }
-    clf = CleanMultiLabel(RecordingClassifier(registry), **params)
+    clf = CleanMultiLabel(RecordingClassifier(registry), **{**_FLAGS, **params})
     clf.fit(X, Y, pred_probs=P)
     (record,) = registry
     return clf, record
@@ -380,16 +378,56 @@ def test_list_of_lists_y_warns_naming_int2onehot():
     _assert_fitted_equal(from_lists, dense)
 
 
-def test_default_refit_removes():
-    """Check that the default refit is "remove": flagged rows dropped, labels kept."""
+def test_default_refit_removes_and_weights():
+    """Check that the default refit drops flagged rows and weights the rest.
+
+    The weight of a kept row is the probability that its labels are right;
+    rows the guard puts back keep weight 1, as given.
+    """
     X, Y, P = _crafted()
     with pytest.warns(UserWarning, match="class 1 without positive examples"):
-        _, default = _fit_recorded(X, Y, P)
+        clf, default = _fit_recorded(X, Y, P)
         _, removed = _fit_recorded(X, Y, P, refit="remove")
     np.testing.assert_array_equal(default["rows"], removed["rows"])
-    np.testing.assert_array_equal(default["y"], removed["y"])
-    assert default["rows"].size < Y.shape[0]
     np.testing.assert_array_equal(default["y"], Y[default["rows"]])
+    assert removed["sw"] is None
+    expected = 1 - clf.error_probabilities_[default["rows"]]
+    expected[:2] = 1.0  # rows 0 and 1 are flagged, put back by the guard
+    np.testing.assert_allclose(default["sw"], expected)
+    assert expected[2:].max() < 1  # weighted, not only removed
+
+
+def test_refit_weighted_multiplies_given_sample_weight():
+    """Check that the refit's weights multiply the caller's sample_weight."""
+    X, Y, P = _crafted()
+    given = np.linspace(1, 2, Y.shape[0])
+    clf = CleanMultiLabel(RecordingClassifier(registry := _Registry()), **_FLAGS)
+    with pytest.warns(UserWarning, match="class 1 without positive examples"):
+        clf.fit(X, Y, pred_probs=P, sample_weight=given)
+    (record,) = registry
+    rows = record["rows"]
+    expected = given[rows] * (1 - clf.error_probabilities_[rows])
+    expected[:2] = given[:2]
+    np.testing.assert_allclose(record["sw"], expected)
+
+
+class _UnweightedClassifier(RecordingClassifier):
+    def fit(self, X, y):
+        return super().fit(X, y)
+
+
+def test_refit_weighted_is_remove_without_sample_weight():
+    """Check that an estimator whose fit takes no sample_weight gets "remove"."""
+    X, Y, P = _crafted()
+    registry = _Registry()
+    with pytest.warns(UserWarning, match="class 1 without positive examples"):
+        CleanMultiLabel(_UnweightedClassifier(registry), **_FLAGS).fit(
+            X, Y, pred_probs=P
+        )
+        _, removed = _fit_recorded(X, Y, P, refit="remove")
+    (record,) = registry
+    np.testing.assert_array_equal(record["rows"], removed["rows"])
+    assert record["sw"] is None
 
 
 def test_refit_false_fits_labels_as_given():

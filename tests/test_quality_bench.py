@@ -119,7 +119,11 @@ def test_evaluate_seed_and_report_on_toy_data(quality, lib, monkeypatch, tmp_pat
     assert quality.DEFAULT_VARIANT in result["ranking"]
     assert set(result["downstream"]) >= {"noisy", "default/rows", "true"}
     if lib.estimator_class() is not None:
-        assert set(result["estimator"]["downstream"]) == {"remove", "relabel"}
+        assert set(result["estimator"]["downstream"]) == {
+            "weighted",
+            "remove",
+            "relabel",
+        }
     text = quality.report({"toy/LR": [result]}, "python benchmarks/quality.py")
     path = tmp_path / "BENCHMARKS.md"
     quality._common.write_section(quality.HEADING, text, path=path)
