@@ -360,9 +360,8 @@ def get_label_error_probabilities_per_class(labels, pred_probs):
     even where the model is weak, while a wrong tag given instead of the
     true one cannot explain the true one away. The noise rates are upper
     estimates where the model is weak, and so are the probabilities then.
-    Cost: one L-BFGS fit with
-    ``n_classes * (n_classes + 2)`` parameters on at most 5,000 rows. In
-    memory only (no ``batch_size``).
+    Cost: one L-BFGS fit with ``n_classes * (n_classes + 2)`` parameters on
+    at most 5,000 rows. In memory only (no ``batch_size``).
 
     References
     ----------
