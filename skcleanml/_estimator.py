@@ -806,9 +806,10 @@ n_classes) or (n_samples,)
             - ``suggested_label``: the labels after the fix, the flagged
               class annotations (`per_class_label_issues_` of the flagged
               examples) flipped (a tag that looks forgotten added, one that
-              looks wrong removed), as ``refit="relabel"`` trains on (it fixes at most
-              `max_removal_fraction` of the examples and keeps every class
-              with positive and negative examples);
+              looks wrong removed), for every flagged example: the fix
+              ``refit="relabel"`` makes, before its guards (which fix at
+              most `max_removal_fraction` of the examples and keep every
+              class with positive and negative examples);
             - ``issue_rank``: int, 1 for the worst issue (``label_issues_[0]``),
               0 if not flagged;
             - ``labels_to_add``, ``labels_to_remove``: lists of class names,
