@@ -126,8 +126,8 @@ def error_probability_row(Y, P, is_error):
 def downstream(cache, name, noise, seed, Y_noisy, P):
     """Test micro/macro-F1 of the default's refit, and of noisy and clean fits.
 
-    Cached as JSON: the noisy and clean fits per case, the refit per case and
-    set of flagged examples, so a change of detection refits anew.
+    Cached as JSON: the noisy and clean fits per case, the refit per case,
+    default refit and detection output, so a change of either refits anew.
     """
     test = _mulan.load(name, "test")
     X, Y_clean = _mulan.load(name, "train")

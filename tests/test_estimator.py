@@ -389,6 +389,7 @@ def test_default_refit_removes_and_weights():
         clf, default = _fit_recorded(X, Y, P)
         _, removed = _fit_recorded(X, Y, P, refit="remove")
     np.testing.assert_array_equal(default["rows"], removed["rows"])
+    assert default["rows"].size < Y.shape[0]
     np.testing.assert_array_equal(default["y"], Y[default["rows"]])
     assert removed["sw"] is None
     expected = 1 - clf.error_probabilities_[default["rows"]]
@@ -401,7 +402,8 @@ def test_refit_weighted_multiplies_given_sample_weight():
     """Check that the refit's weights multiply the caller's sample_weight."""
     X, Y, P = _crafted()
     given = np.linspace(1, 2, Y.shape[0])
-    clf = CleanMultiLabel(RecordingClassifier(registry := _Registry()), **_FLAGS)
+    registry = _Registry()
+    clf = CleanMultiLabel(RecordingClassifier(registry), **_FLAGS)
     with pytest.warns(UserWarning, match="class 1 without positive examples"):
         clf.fit(X, Y, pred_probs=P, sample_weight=given)
     (record,) = registry
