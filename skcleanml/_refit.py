@@ -1,8 +1,9 @@
-"""What the refit trains on: the flagged examples removed or relabeled, guarded.
+"""The refit's guards: which flagged examples may be removed or relabeled.
 
 The guards keep the refit possible: at most a share of the examples is
 cleaned, and no class loses all its positive or all its negative examples.
-Their warnings point at the caller of ``CleanMultiLabel.fit``.
+``CleanMultiLabel._training_set`` applies them (and the weights of
+``refit="weighted"``); their warnings point at the caller of its ``fit``.
 """
 
 import warnings
