@@ -1,5 +1,6 @@
 """Find and fix wrong labels in multi-label data, the scikit-learn way."""
 
+from skcleanml._count import compute_confident_joint
 from skcleanml._error_probability import (
     get_label_error_probabilities,
     get_label_error_probabilities_per_class,
@@ -10,11 +11,7 @@ from skcleanml._export import (
     label_studio_config,
     to_label_studio,
 )
-from skcleanml._filter import (
-    compute_confident_joint,
-    find_label_issues,
-    find_label_issues_per_class,
-)
+from skcleanml._filter import find_label_issues, find_label_issues_per_class
 from skcleanml._labels import int2onehot, onehot2int
 from skcleanml._oof import cross_val_pred_probs
 from skcleanml._plotting import (

@@ -37,16 +37,6 @@ AUTO_CHUNK_MIN_BYTES = 2**20
 SUM_BLOCK_ENTRIES = 2**16
 
 
-def is_chunked(labels, pred_probs, batch_size):
-    """Whether the inputs are read in chunks rather than validated whole."""
-    return (
-        batch_size is not None
-        or isinstance(pred_probs, np.memmap)
-        or isinstance(labels, np.memmap)
-        or sp.issparse(labels)
-    )
-
-
 class LabelData:
     """Validated labels (``Y``, boolean) and pred_probs (``P``), in row chunks.
 
@@ -71,7 +61,13 @@ class LabelData:
     """
 
     def __init__(self, labels, pred_probs, *, batch_size=None, chunked=False):
-        self.chunked = chunked or is_chunked(labels, pred_probs, batch_size)
+        self.chunked = (
+            chunked
+            or batch_size is not None
+            or isinstance(pred_probs, np.memmap)
+            or isinstance(labels, np.memmap)
+            or sp.issparse(labels)
+        )
         if not self.chunked:
             P = check_pred_probs(pred_probs)
             Y = check_labels(labels, P.shape[1], n_samples=P.shape[0])

@@ -15,7 +15,8 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils._param_validation import Interval, validate_params
 
-from skcleanml._filter import check_confident_joint, in_memory, per_class_issues
+from skcleanml._count import check_confident_joint
+from skcleanml._filter import in_memory, per_class_issues
 
 SUMMARY_KEYS = (
     "overall_multilabel_health_score",
