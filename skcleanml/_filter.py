@@ -15,6 +15,9 @@ depend neither on the chunking nor on the machine.
 Public functions validate their input, then call the private cores
 (:func:`per_class_issues`, :func:`example_issues`), which the estimator and
 the summaries call directly.
+
+Notation: ``Y`` is the boolean given-label indicator and ``P`` the predicted
+probability that each class is present.
 """
 
 from functools import reduce
