@@ -140,10 +140,22 @@ def machine_description():
 
     return (
         f"{datetime.date.today().isoformat()}, {os.cpu_count()} cores "
-        f"({platform.machine()}, {platform.system()}), "
+        f"({platform.machine()}, {platform.system()}, {_widest_simd()}), "
         f"Python {platform.python_version()}, numpy {np.__version__}, "
         f"scikit-learn {sklearn.__version__}"
     )
+
+
+def _widest_simd():
+    """The widest vector instructions numpy uses here (its sorts depend on it)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # numpy < 2
+        from numpy.core._multiarray_umath import __cpu_features__
+    for name in ("AVX512F", "AVX2"):
+        if __cpu_features__.get(name):
+            return name
+    return "no AVX2"
 
 
 def markdown_table(headers, rows):

@@ -13,8 +13,11 @@ integer count, a selection among a few entries, or a float64 sum accumulated
 over fixed blocks of rows (:func:`add_label_sums`), whatever the chunks.
 """
 
+from numbers import Integral
+
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils._param_validation import Interval
 
 from skcleanml._labels import (
     LISTS_FORMAT,
@@ -27,6 +30,8 @@ from skcleanml._labels import (
     raise_for_probability_range,
 )
 
+# The constraint of every public function's ``batch_size``.
+BATCH_SIZE = [Interval(Integral, 1, None, closed="left"), None]
 # The automatic chunk holds about 1/8 of pred_probs, between these sizes: the
 # temporaries of a chunk (a few times its size) then stay well below the size
 # of pred_probs, and large data is read in large, efficient chunks.

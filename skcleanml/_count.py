@@ -10,19 +10,16 @@ probability that each class is present, both of shape (n_samples, n_classes).
 """
 
 import warnings
-from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 
-from skcleanml._chunked import LabelData
+from skcleanml._chunked import BATCH_SIZE, LabelData
 from skcleanml._scoring import confident_thresholds
 
 # Tolerance under which a probability still counts as reaching its class
 # threshold, so that float noise in the threshold (a mean) does not matter.
 _THRESHOLD_TOLERANCE = 1e-6
-
-BATCH_SIZE = [Interval(Integral, 1, None, closed="left"), None]
 
 
 @validate_params(

@@ -26,9 +26,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from skcleanml._chunked import LabelData, map_rows
+from skcleanml._chunked import BATCH_SIZE, LabelData, map_rows
 from skcleanml._count import (
-    BATCH_SIZE,
     check_confident_joint,
     confident_labels,
     joint_of,

@@ -12,9 +12,9 @@ import numbers
 from types import MappingProxyType
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 
-from skcleanml._chunked import LabelData, add_label_sums, map_rows
+from skcleanml._chunked import BATCH_SIZE, LabelData, add_label_sums, map_rows
 
 METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
 AGGREGATORS = ("exponential_moving_average", "softmin", "min", "mean")
@@ -34,7 +34,7 @@ _SCORE_CONSTRAINTS = {
     "pred_probs": ["array-like"],
     "method": [StrOptions(set(METHODS))],
     "adjust_pred_probs": ["boolean"],
-    "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "batch_size": BATCH_SIZE,
 }
 
 
