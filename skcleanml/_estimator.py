@@ -43,19 +43,14 @@ from sklearn.utils.validation import (
 )
 
 from skcleanml._chunked import LabelData
+from skcleanml._count import joint_of
 from skcleanml._error_probability import (
     error_probability_core,
     example_all_right_probability,
     example_error_probability,
     flag_likely_errors,
 )
-from skcleanml._filter import (
-    FILTERS,
-    RANKINGS,
-    example_issues,
-    joint_of,
-    per_class_issues,
-)
+from skcleanml._filter import FILTERS, RANKINGS, example_issues, per_class_issues
 from skcleanml._labels import check_pred_probs
 from skcleanml._oob import check_oob_estimator, oob_pred_probs
 from skcleanml._oof import cross_val_pred_probs, fit_multilabel, positive_proba

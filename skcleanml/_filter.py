@@ -20,7 +20,7 @@ Notation: ``Y`` is the boolean given-label indicator and ``P`` the predicted
 probability that each class is present.
 """
 
-from functools import reduce
+from functools import partial, reduce
 from numbers import Integral, Real
 
 import numpy as np
@@ -126,7 +126,7 @@ def _issues(
     n_issues = sum(
         np.count_nonzero(confident_issues(Y, P), axis=0) for _, Y, P in data.chunks()
     )
-    key = _score_key(filter_by.removeprefix("low_"))
+    key = partial(class_label_quality_scores, method=filter_by.removeprefix("low_"))
     selected = _select(data, [(key, n_issues)], by_class=True)
     return _flags_at(data.shape, *selected, per_class)
 
@@ -274,13 +274,6 @@ def _prune_keys(filter_by, joint, frac_noise, min_examples, num_to_remove):
     if filter_by in ("prune_by_noise_rate", "both"):
         keys.append((_margin, noise_counts))
     return keys
-
-
-def _score_key(method):
-    def key_of(Y, P):
-        return class_label_quality_scores(Y, P, method)
-
-    return key_of
 
 
 def _self_confidence(p, given):
