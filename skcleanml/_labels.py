@@ -488,6 +488,12 @@ def onehot2int(onehot_matrix):
     labels : list of lists of int
         ``labels[i]`` lists the classes of example ``i`` in increasing order.
 
+    Notes
+    -----
+    Class-index lists given by mistake (``[[0, 1], [1]]``, ragged, or holding
+    an index above 1) raise a ``ValueError`` naming ``onehot_matrix``, where
+    cleanlab 2.9 reads them as indicator rows and returns other labels.
+
     Examples
     --------
     >>> from skcleanml import onehot2int
