@@ -152,7 +152,7 @@ def _widest_simd():
         from numpy._core._multiarray_umath import __cpu_features__
     except ImportError:  # numpy < 2
         from numpy.core._multiarray_umath import __cpu_features__
-    for name in ("AVX512F", "AVX2"):
+    for name in ("AVX512_SKX", "AVX2"):
         if __cpu_features__.get(name):
             return name
     return "no AVX2"

@@ -265,12 +265,12 @@ def report(compare, large, quick):
             _common.markdown_table(COMPARE_HEADERS, compare),
             "### Ours on a large float32 array",
             "The reference, `np.sort`, depends on the machine far more than "
-            "our code does: numpy sorts with AVX-512 where the CPU has it. On "
-            "the same data it took 4.96 s (untied) and 3.42 s (tied) in the "
-            "2026-12-01 run, whose machine line did not record the SIMD, and "
-            "about 1 s and 0.7 s on an AVX512F machine on 2026-12-07, while "
-            "ours went from 1.69 s to 1.4 s and from 2.03 s to 1.47 s "
-            "(indicator labels). The `ours / sort` ratios move with it.",
+            "our code does: numpy sorts with AVX-512 where the CPU has it "
+            "(the machine line names the widest SIMD numpy uses). On the same "
+            "data it took 4.96 s (untied) and 3.42 s (tied) in the 2026-12-01 "
+            "run, whose machine line did not record the SIMD, when ours took "
+            "1.69 s and 2.03 s (indicator labels); compare the table below. "
+            "The `ours / sort` ratios move with the reference.",
             _common.markdown_table(LARGE_HEADERS, large),
         ]
     )

@@ -545,6 +545,7 @@ CONCLUSION = """\
 This study chose version 0.1's defaults. The current ones (error
 probabilities, an out-of-bag forest, `refit="weighted"`) were chosen on
 real data: see "Detection quality on real data" below.
+
 Differences below are means over seeds against the recipe, per setting.
 
 - **The aggregator is the lever that beats the recipe (c).** On the

@@ -164,15 +164,19 @@ def _select(data, keys, *, by_class=False):
     (see ``_candidates``) compete.
     """
     selections = [_Lowest(counts) for _, counts in keys]
+    # Compact rows: a selection holds one for every entry it keeps.
+    row_dtype = np.int32 if data.shape[0] < 2**31 else np.int64
     for start, Y, P in data.chunks():
         rows, group, values = _candidates(Y, P, keys, by_class)
+        rows = (rows + start).astype(row_dtype)
         for selection, key in zip(selections, values, strict=True):
-            selection.add(group, rows + start, key)
+            selection.add(group, rows, key)
     n_classes = data.shape[1]
     chosen = []
     for selection in selections:
         group, row = selection.result()
-        chosen.append(row * n_classes + (group if by_class else group // 2))
+        entry = row.astype(np.int64) * n_classes
+        chosen.append(entry + (group if by_class else group // 2))
     return np.divmod(reduce(np.intersect1d, chosen), n_classes)
 
 
@@ -201,10 +205,11 @@ def _candidates(Y, P, keys, by_class):
 class _Lowest:
     """The ``counts[g]`` lowest-keyed entries of every group ``g``, streamed.
 
-    Entries arrive chunk by chunk (``add``); once those held are twice what a
-    merge keeps, they are merged down to the ``counts[g]`` lowest keys of each
-    group, exact ties going to the lower row. The order is total, so the
-    result never depends on the chunking.
+    Entries arrive chunk by chunk (``add``); once more are held than twice the
+    total count (and at least twice ``_MERGE_ENTRIES``), they are merged down
+    to the ``counts[g]`` lowest keys of each group, exact ties going to the
+    lower row. The order is total, so the result never depends on the
+    chunking.
     """
 
     def __init__(self, counts):

@@ -490,9 +490,11 @@ def onehot2int(onehot_matrix):
 
     Notes
     -----
-    Class-index lists given by mistake (``[[0, 1], [1]]``, ragged, or holding
-    an index above 1) raise a ``ValueError`` naming ``onehot_matrix``, where
-    cleanlab 2.9 reads them as indicator rows and returns other labels.
+    Class-index lists given by mistake raise a ``ValueError`` naming
+    ``onehot_matrix`` when they are ragged (``[[0, 1], [1]]``) or hold an
+    index above 1, where cleanlab 2.9 reads them as indicator rows and returns
+    other labels. Rectangular 0/1 lists (``[[0, 1], [1, 0]]``) are indicator
+    rows to both.
 
     Examples
     --------
