@@ -9,8 +9,9 @@ converted to a dense boolean ``Y`` and a float ``P`` only when it is read, so
 the working memory follows the chunk size rather than the data size.
 
 Results never depend on the chunking: every step of the core is row-wise, an
-integer count, a per-group selection in a total order, or a float64 sum accumulated
-over fixed blocks of rows (:func:`add_label_sums`), whatever the chunks.
+integer count, a per-group selection in a total order, or a float64 sum
+accumulated over fixed blocks of rows (:func:`add_label_sums`), whatever the
+chunks.
 """
 
 from numbers import Integral
